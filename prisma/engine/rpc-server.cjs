@@ -1,0 +1,91 @@
+'use strict';
+
+const readline = require('node:readline');
+
+// The native engine reports every engine error under this JSON-RPC code, with the Prisma error
+// in `data`, which is where the Prisma CLI reads it.
+const ENGINE_ERROR_CODE = 4466;
+const ENGINE_ERROR_MESSAGE = 'An error happened. Check the data field for details.';
+const METHOD_NOT_FOUND_CODE = -32601;
+
+class MethodNotFoundError extends Error {}
+
+/**
+ * Serves line-delimited JSON-RPC 2.0 on stdin and stdout, the protocol the Prisma CLI speaks to
+ * its schema engine.
+ *
+ * Requests run one at a time, because the wasm engine rejects concurrent calls on one instance.
+ * Handlers can send `print` requests to the CLI, which writes their content to its stdout.
+ *
+ * @param {(method: string, params: unknown, rpc: { print(content: string): Promise<void> }) => Promise<unknown>} handle
+ *   runs one request and returns its result; throws MethodNotFoundError for an unknown method
+ * @param {(error: unknown) => object} toErrorData converts a thrown error to the `data` object
+ */
+function serveJsonRpc(handle, toErrorData) {
+  const pendingPrints = new Map();
+  let nextPrintId = 1;
+  let queue = Promise.resolve();
+
+  function send(message) {
+    process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);
+  }
+
+  const rpc = {
+    print(content) {
+      const id = nextPrintId++;
+      return new Promise((resolve) => {
+        pendingPrints.set(id, resolve);
+        send({ id, method: 'print', params: { content } });
+      });
+    },
+  };
+
+  async function runRequest({ id, method, params }) {
+    let response;
+    try {
+      const result = await handle(method, params, rpc);
+      // JSON has no undefined, and the CLI treats a response without `result` as invalid.
+      response = { id, result: result ?? null };
+    } catch (error) {
+      response =
+        error instanceof MethodNotFoundError
+          ? { id, error: { code: METHOD_NOT_FOUND_CODE, message: error.message } }
+          : { id, error: { code: ENGINE_ERROR_CODE, message: ENGINE_ERROR_MESSAGE, data: toErrorData(error) } };
+    }
+    if (id !== undefined) {
+      send(response);
+    }
+  }
+
+  const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+
+  lines.on('line', (line) => {
+    if (line.trim() === '') {
+      return;
+    }
+
+    let message;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      send({ id: null, error: { code: -32700, message: `Invalid JSON-RPC message (parse error): ${line.slice(0, 200)}` } });
+      return;
+    }
+
+    if (message.method === undefined) {
+      // A response from the CLI to one of our print requests.
+      pendingPrints.get(message.id)?.();
+      pendingPrints.delete(message.id);
+      return;
+    }
+
+    queue = queue.then(() => runRequest(message));
+  });
+
+  // The CLI closes stdin to stop the engine.
+  lines.on('close', () => {
+    queue.then(() => process.exit(0));
+  });
+}
+
+module.exports = { serveJsonRpc, MethodNotFoundError };

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+
+import { validationPipe } from './common/pipes/validation.pipe';
+import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { RedisModule } from './redis/redis.module';
+
+/** The root module. Feature modules are listed in `features` so a new concern is one import line. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const infrastructure = [
+      ConfigModule.forRoot(config),
+      LoggingModule,
+      DatabaseModule,
+      RedisModule,
+    ];
+    const features = [HealthModule];
+
+    return {
+      module: AppModule,
+      imports: [...infrastructure, ...features],
+      providers: [
+        { provide: APP_PIPE, useFactory: validationPipe },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+
+import { Catch, HttpException, HttpStatus } from '@nestjs/common';
+import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PinoLogger } from 'nestjs-pino';
+
+import { requestIdOf } from '../http/request-id';
+import { errorBody } from './error-body';
+import type { ErrorBody } from './error-body';
+import { isDatabaseUnavailable } from './is-database-unavailable';
+
+function safeHttpMessage(exception: HttpException): string | string[] {
+  const response = exception.getResponse();
+
+  if (typeof response === 'string') {
+    return response;
+  }
+
+  const message = (response as { message?: unknown }).message;
+
+  if (
+    typeof message === 'string' ||
+    (Array.isArray(message) && message.every((m) => typeof m === 'string'))
+  ) {
+    return message;
+  }
+
+  return exception.message;
+}
+
+/**
+ * Turns every error into a JSON body without internals. Client errors keep their status and message;
+ * anything else becomes a 500 (or 503 when PostgreSQL is unreachable) with an error id that the log
+ * line carries too, next to the stack.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  constructor(private readonly logger: PinoLogger) {
+    this.logger.setContext(AllExceptionsFilter.name);
+  }
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const requestId = requestIdOf(request);
+    const body = this.toBody(exception, requestId);
+
+    if (reply.sent) {
+      return;
+    }
+
+    if (body.statusCode === 429 || body.statusCode === 503) {
+      void reply.header('cache-control', 'no-store');
+    }
+
+    void reply.status(body.statusCode).send(body);
+  }
+
+  private toBody(exception: unknown, requestId?: string): ErrorBody {
+    if (exception instanceof HttpException && exception.getStatus() < 500) {
+      this.logger.debug({ status: exception.getStatus(), requestId }, 'Request rejected');
+
+      return errorBody(exception.getStatus(), safeHttpMessage(exception), { requestId });
+    }
+
+    const errorId = randomUUID();
+
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.error({ err: exception, errorId, requestId }, 'Database unavailable');
+
+      return errorBody(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'Service temporarily unavailable, retry later',
+        {
+          requestId,
+          errorId,
+        },
+      );
+    }
+
+    this.logger.error({ err: exception, errorId, requestId }, 'Unexpected error');
+
+    return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error', {
+      requestId,
+      errorId,
+    });
+  }
+}

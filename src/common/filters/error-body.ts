@@ -1,0 +1,22 @@
+import { STATUS_CODES } from 'node:http';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string | string[];
+  requestId?: string;
+  errorId?: string;
+}
+
+export function errorBody(
+  statusCode: number,
+  message: string | string[],
+  ids: { requestId?: string; errorId?: string } = {},
+): ErrorBody {
+  return {
+    statusCode,
+    error: STATUS_CODES[statusCode] ?? 'Error',
+    message,
+    ...ids,
+  };
+}

@@ -1,0 +1,51 @@
+const unavailableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  // PostgreSQL: admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections.
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  // Prisma: cannot reach the server, timed out, connection closed, pool timeout.
+  'P1001',
+  'P1002',
+  'P1017',
+  'P2024',
+]);
+
+const unavailableMessages = [
+  /Connection terminated/i,
+  /connect ECONNREFUSED/i,
+  /timeout exceeded when trying to connect/i,
+  /Can't reach database server/i,
+  /Unable to start a transaction in the given time/i,
+  /Transaction API error: Unable to start a transaction/i,
+  /Client has encountered a connection error/i,
+  /Connection terminated unexpectedly/i,
+];
+
+/** Tells whether an error means PostgreSQL is unreachable, walking the cause chain of driver errors. */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) {
+    return false;
+  }
+
+  const candidate = error as { code?: unknown; message?: unknown; cause?: unknown };
+
+  if (typeof candidate.code === 'string' && unavailableCodes.has(candidate.code)) {
+    return true;
+  }
+
+  if (
+    typeof candidate.message === 'string' &&
+    unavailableMessages.some((re) => re.test(candidate.message as string))
+  ) {
+    return true;
+  }
+
+  return isDatabaseUnavailable(candidate.cause, depth + 1);
+}

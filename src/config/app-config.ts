@@ -1,0 +1,33 @@
+export type NodeEnv = 'development' | 'production' | 'test';
+
+export interface DatabaseConfig {
+  /** Connection string of the application role; undefined means "start the embedded database". */
+  url?: string;
+  poolSize: number;
+  setRole?: string;
+  embeddedDataDir: string;
+}
+
+export interface LoggingConfig {
+  level: string;
+  pretty: boolean;
+  file?: { path: string; size: string; frequency: 'daily' | 'hourly'; keep: number };
+}
+
+export interface AppConfig {
+  env: NodeEnv;
+  port: number;
+  host: string;
+  version: string;
+  commit: string;
+  database: DatabaseConfig;
+  redisUrl?: string;
+  /** 32-byte key for secrets at rest and API-key hashing; required once a real database is used. */
+  encryptionKey?: Buffer;
+  logging: LoggingConfig;
+  trustedProxyHops: number;
+  shutdown: { timeoutMs: number; drainDelayMs: number };
+  healthCheckTimeoutMs: number;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

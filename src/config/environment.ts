@@ -1,0 +1,127 @@
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (value === 'true' || value === '1') {
+    return true;
+  }
+
+  if (value === 'false' || value === '0') {
+    return false;
+  }
+
+  return value;
+};
+
+const postgresUrl = /^postgres(ql)?:\/\/.+/;
+const redisUrl = /^rediss?:\/\/.+/;
+
+/**
+ * The environment variables the service reads, validated once at boot.
+ * Every other module reads the typed AppConfig built from this, never process.env.
+ */
+export class Environment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @IsOptional()
+  @Matches(postgresUrl, { message: 'DATABASE_URL must be a postgresql:// connection string' })
+  DATABASE_URL?: string;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  // Role switched to with SET LOCAL ROLE in each transaction. Needed only when the login role
+  // cannot be the application role itself, as with the embedded database.
+  @IsOptional()
+  @Matches(/^[a-z_][a-z0-9_]{0,62}$/)
+  DATABASE_SET_ROLE?: string;
+
+  @IsString()
+  EMBEDDED_DATA_DIR = '.data';
+
+  @IsOptional()
+  @Matches(redisUrl, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, {
+    message: 'APP_ENCRYPTION_KEY must be 32 random bytes in base64 (openssl rand -base64 32)',
+  })
+  APP_ENCRYPTION_KEY?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  LOG_PRETTY = false;
+
+  @IsOptional()
+  @IsString()
+  LOG_FILE?: string;
+
+  @Matches(/^\d+[kmg]?$/i, { message: 'LOG_FILE_SIZE must look like 10m, 500k or 1g' })
+  LOG_FILE_SIZE = '10m';
+
+  @IsIn(['daily', 'hourly'])
+  LOG_FILE_FREQUENCY = 'daily';
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  LOG_FILE_KEEP = 14;
+
+  @IsString()
+  GIT_COMMIT = 'unknown';
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  TRUSTED_PROXY_HOPS = 0;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1000)
+  @Max(120000)
+  SHUTDOWN_TIMEOUT_MS = 25000;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  SHUTDOWN_DRAIN_DELAY_MS = 0;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  @Max(10000)
+  HEALTH_CHECK_TIMEOUT_MS = 1000;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  PUBLIC_BASE_URL?: string;
+}

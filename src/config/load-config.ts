@@ -1,0 +1,78 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+
+import type { AppConfig } from './app-config';
+import { Environment } from './environment';
+
+import packageJson from '../../package.json';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function validateEnvironment(source: NodeJS.ProcessEnv): Environment {
+  const present = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const environment = plainToInstance(Environment, present, { exposeDefaultValues: true });
+  const errors = validateSync(environment, { whitelist: false, skipMissingProperties: false });
+
+  if (errors.length > 0) {
+    const lines = errors.map((error) => {
+      const reasons = Object.values(error.constraints ?? {}).join('; ');
+
+      return `  ${error.property}: ${reasons}`;
+    });
+
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+
+  return environment;
+}
+
+/** Builds the typed configuration from environment variables; throws ConfigError naming each bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const environment = validateEnvironment(source);
+
+  if (environment.DATABASE_URL && !environment.APP_ENCRYPTION_KEY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  APP_ENCRYPTION_KEY: required when DATABASE_URL is set (openssl rand -base64 32)',
+    );
+  }
+
+  return {
+    env: environment.NODE_ENV,
+    port: environment.PORT,
+    host: environment.HOST,
+    version: packageJson.version,
+    commit: environment.GIT_COMMIT,
+    database: {
+      url: environment.DATABASE_URL,
+      poolSize: environment.DATABASE_POOL_SIZE,
+      setRole: environment.DATABASE_SET_ROLE,
+      embeddedDataDir: environment.EMBEDDED_DATA_DIR,
+    },
+    redisUrl: environment.REDIS_URL,
+    encryptionKey: environment.APP_ENCRYPTION_KEY
+      ? Buffer.from(environment.APP_ENCRYPTION_KEY, 'base64')
+      : undefined,
+    logging: {
+      level: environment.LOG_LEVEL,
+      pretty: environment.LOG_PRETTY,
+      file: environment.LOG_FILE
+        ? {
+            path: environment.LOG_FILE,
+            size: environment.LOG_FILE_SIZE,
+            frequency: environment.LOG_FILE_FREQUENCY as 'daily' | 'hourly',
+            keep: environment.LOG_FILE_KEEP,
+          }
+        : undefined,
+    },
+    trustedProxyHops: environment.TRUSTED_PROXY_HOPS,
+    shutdown: {
+      timeoutMs: environment.SHUTDOWN_TIMEOUT_MS,
+      drainDelayMs: environment.SHUTDOWN_DRAIN_DELAY_MS,
+    },
+    healthCheckTimeoutMs: environment.HEALTH_CHECK_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,40 @@
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+
+import { registerJsonParser } from './common/http/json-body-parser';
+import type { AppConfig } from './config/app-config';
+import { requestIdFor } from './logging/logging.module';
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** The HTTP adapter, shared by main.ts and the e2e tests so both run the same server settings. */
+export function createHttpAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: MAX_BODY_BYTES,
+    // Trusting exactly N hops makes request.ip the address the outermost trusted proxy saw, so a
+    // client cannot pick its own rate-limit bucket by sending X-Forwarded-For.
+    trustProxy: config.trustedProxyHops > 0 ? config.trustedProxyHops : false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    logger: false,
+    genReqId: requestIdFor,
+  });
+}
+
+/**
+ * Applies what every instance of the app needs beyond its modules. Create the app with
+ * `bodyParser: false`, because this registers the JSON parser itself.
+ */
+export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
+  app.useLogger(app.get(Logger));
+  const fastify = app.getHttpAdapter().getInstance();
+
+  registerJsonParser(fastify);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+
+  return app;
+}

@@ -1,0 +1,42 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+
+import { APP_CONFIG } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { PrismaClient } from '../generated/prisma/client';
+
+/**
+ * The one Prisma client of the process, logged in as the application role.
+ * Tenant-owned tables are only reachable through TenantDatabase, which sets the tenant per transaction.
+ */
+@Injectable()
+export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(PrismaService.name);
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    const adapter = new PrismaPg({
+      connectionString: config.database.url,
+      max: config.database.poolSize,
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30000,
+    });
+
+    // The embedded database serialises transactions, so a waiting transaction needs more time to start.
+    super({
+      adapter,
+      transactionOptions: { maxWait: config.database.setRole ? 10000 : 5000, timeout: 15000 },
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.$connect();
+    await this.$queryRaw`SELECT 1`;
+    this.logger.log('Connected to PostgreSQL');
+  }
+
+  // Disconnect after the HTTP server has drained, not on module destroy, so in-flight requests finish.
+  async onApplicationShutdown(): Promise<void> {
+    await this.$disconnect();
+  }
+}

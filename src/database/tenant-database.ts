@@ -1,0 +1,56 @@
+import { Inject, Injectable } from '@nestjs/common';
+
+import { APP_CONFIG } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import type { Prisma } from '../generated/prisma/client';
+import { PrismaService } from './prisma.service';
+
+export type TenantTransaction = Prisma.TransactionClient;
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class MissingTenantError extends Error {
+  override readonly name = 'MissingTenantError';
+}
+
+/**
+ * Runs work against tenant-owned tables inside one transaction whose first statement sets
+ * `app.tenant_id` with set_config(..., is_local => true). The setting dies with the transaction,
+ * so a pooled connection never carries one tenant's id into another request, and the row-level
+ * security policies in the database filter and check every row against it.
+ */
+@Injectable()
+export class TenantDatabase {
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async transaction<T>(
+    tenantId: string,
+    work: (tx: TenantTransaction) => Promise<T>,
+    options?: { isolationLevel?: Prisma.TransactionIsolationLevel },
+  ): Promise<T> {
+    if (!uuidPattern.test(tenantId)) {
+      throw new MissingTenantError('A tenant transaction needs a tenant id (uuid)');
+    }
+
+    return this.prisma.$transaction(async (tx) => {
+      await this.setTenant(tx, tenantId);
+
+      return work(tx);
+    }, options);
+  }
+
+  private async setTenant(tx: TenantTransaction, tenantId: string): Promise<void> {
+    const role = this.config.database.setRole;
+
+    if (role) {
+      await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true), set_config('role', ${role}, true)`;
+
+      return;
+    }
+
+    await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
+  }
+}

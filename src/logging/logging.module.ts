@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+import { Module, RequestMethod } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { Params } from 'nestjs-pino';
+import type { TransportTargetOptions } from 'pino';
+
+import { APP_CONFIG } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { redactPaths } from './redact-paths';
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** Keeps a well-formed incoming X-Request-Id so one id follows a request across services. */
+export function requestIdFor(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+
+  return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
+}
+
+function transportTargets(config: AppConfig): TransportTargetOptions[] | undefined {
+  const { logging } = config;
+  const targets: TransportTargetOptions[] = [];
+
+  if (logging.pretty) {
+    targets.push({ target: 'pino-pretty', level: logging.level, options: { singleLine: true } });
+  }
+
+  if (logging.file) {
+    targets.push({
+      target: 'pino-roll',
+      level: logging.level,
+      options: {
+        file: logging.file.path,
+        size: logging.file.size,
+        frequency: logging.file.frequency,
+        limit: { count: logging.file.keep },
+        mkdir: true,
+      },
+    });
+
+    if (!logging.pretty) {
+      targets.push({ target: 'pino/file', level: logging.level, options: { destination: 1 } });
+    }
+  }
+
+  return targets.length > 0 ? targets : undefined;
+}
+
+export function loggerParams(config: AppConfig): Params {
+  const targets = transportTargets(config);
+
+  return {
+    pinoHttp: {
+      level: config.logging.level,
+      base: { service: 'aias-backend', version: config.version, commit: config.commit },
+      // Fastify assigns the id (see createHttpAdapter); pino-http reuses the request's existing id.
+      redact: { paths: redactPaths, censor: '[redacted]' },
+      quietReqLogger: true,
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
+      },
+      transport: targets ? { targets } : undefined,
+    },
+    // Probes arrive every few seconds and would drown the request log.
+    exclude: [
+      { method: RequestMethod.ALL, path: 'health' },
+      { method: RequestMethod.ALL, path: 'health/*path' },
+    ],
+  };
+}
+
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => loggerParams(config),
+    }),
+  ],
+})
+export class LoggingModule {}

@@ -1,0 +1,67 @@
+import { Global, Inject, Logger, Module } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+
+import { APP_CONFIG } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+
+export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+
+/** The shared Redis connection, or null when REDIS_URL is unset and in-memory fallbacks are used. */
+export type RedisClient = Redis | null;
+
+function createRedis(config: AppConfig): RedisClient {
+  const logger = new Logger('Redis');
+
+  if (!config.redisUrl) {
+    logger.warn(
+      'REDIS_URL is not set: rate limits are kept in memory, valid for a single instance only',
+    );
+
+    return null;
+  }
+
+  // No offline queue and one attempt per command: while Redis is down, commands fail at once
+  // instead of piling up, and the client keeps reconnecting in the background.
+  const client = new Redis(config.redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1000,
+    commandTimeout: 500,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+    lazyConnect: false,
+  });
+
+  let isDown = false;
+
+  client.on('error', (error: Error) => {
+    if (!isDown) {
+      logger.error(`Redis connection failed: ${error.message}`);
+      isDown = true;
+    }
+  });
+  client.on('ready', () => {
+    if (isDown) {
+      logger.log('Redis connection restored');
+    }
+
+    isDown = false;
+  });
+
+  return client;
+}
+
+@Global()
+@Module({
+  providers: [{ provide: REDIS_CLIENT, inject: [APP_CONFIG], useFactory: createRedis }],
+  exports: [REDIS_CLIENT],
+})
+export class RedisModule implements OnApplicationShutdown {
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: RedisClient) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.redis && this.redis.status !== 'end') {
+      await this.redis.quit().catch(() => this.redis?.disconnect());
+    }
+  }
+}
