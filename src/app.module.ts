@@ -5,11 +5,13 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { validationPipe } from './common/pipes/validation.pipe';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import type { AppConfig } from './config/app-config';
+import { CryptoModule } from './common/crypto/crypto.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { RedisModule } from './redis/redis.module';
+import { TenantsModule } from './tenants/tenants.module';
 
 /** The root module. Feature modules are listed in `features` so a new concern is one import line. */
 @Module({})
@@ -20,8 +22,9 @@ export class AppModule {
       LoggingModule,
       DatabaseModule,
       RedisModule,
+      CryptoModule,
     ];
-    const features = [HealthModule];
+    const features = [HealthModule, TenantsModule];
 
     return {
       module: AppModule,

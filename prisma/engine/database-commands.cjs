@@ -25,9 +25,15 @@ function toUserFacingError(error, url) {
   const server = describeServer(url);
   switch (error.code) {
     case '3D000':
-      return new UserFacingError('P1003', `Database \`${databaseName(url)}\` does not exist on the database server at \`${server}\`.`);
+      return new UserFacingError(
+        'P1003',
+        `Database \`${databaseName(url)}\` does not exist on the database server at \`${server}\`.`,
+      );
     case '42P04':
-      return new UserFacingError('P1009', `Database \`${databaseName(url)}\` already exists on the database server at \`${server}\``);
+      return new UserFacingError(
+        'P1009',
+        `Database \`${databaseName(url)}\` already exists on the database server at \`${server}\``,
+      );
     case '28P01':
     case '28000':
       return new UserFacingError(
@@ -63,11 +69,48 @@ async function createDatabase(url) {
     throw new Error('Invalid database URL: it names no database to create.');
   }
   try {
-    await runStatement(withDatabase(url, 'postgres'), `CREATE DATABASE "${name.replaceAll('"', '""')}"`);
+    await runStatement(
+      withDatabase(url, 'postgres'),
+      `CREATE DATABASE "${name.replaceAll('"', '""')}"`,
+    );
   } catch (error) {
     throw toUserFacingError(error, url);
   }
   return name;
 }
 
-module.exports = { checkConnection, createDatabase, UserFacingError };
+/** Writes one log line in the JSON format of the native engine, which the CLI parses from stderr. */
+function writeLog(level, fields) {
+  process.stderr.write(`${JSON.stringify({ level, fields, target: 'schema_engine::logger' })}\n`);
+}
+
+/**
+ * Runs `cli can-connect-to-database` or `cli create-database`. The CLI skips the first stderr line
+ * and parses the others as JSON; it reads a failure from the ERROR line's error_code and message.
+ */
+async function runCliCommand(command, url) {
+  writeLog('INFO', { message: `Starting schema engine CLI command: ${command}` });
+  try {
+    if (!url) {
+      throw new Error('Missing database URL: pass --datasource {"url": ...}.');
+    }
+    if (command === 'can-connect-to-database') {
+      await checkConnection(url);
+    } else if (command === 'create-database') {
+      const name = await createDatabase(url);
+      writeLog('INFO', { message: `Database '${name}' was successfully created.` });
+    } else {
+      throw new Error(
+        `Unknown CLI command: ${command}. Expected can-connect-to-database or create-database.`,
+      );
+    }
+  } catch (error) {
+    writeLog('ERROR', {
+      message: error.message,
+      error_code: error instanceof UserFacingError ? error.code : undefined,
+    });
+    process.exitCode = 1;
+  }
+}
+
+module.exports = { createDatabase, runCliCommand, UserFacingError, writeLog };

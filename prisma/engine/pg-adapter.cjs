@@ -3,7 +3,10 @@
 const { randomUUID } = require('node:crypto');
 const pg = require('pg');
 const { PrismaPg } = require('@prisma/adapter-pg');
-const { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } = require('@prisma/driver-adapter-utils');
+const {
+  bindMigrationAwareSqlAdapterFactory,
+  ColumnTypeEnum,
+} = require('@prisma/driver-adapter-utils');
 
 const CHAR_OID = 18;
 const TEXT_OID = 25;
@@ -81,7 +84,8 @@ function patchQueryable(queryable) {
 
   if (queryable.startTransaction) {
     const startTransaction = queryable.startTransaction.bind(queryable);
-    queryable.startTransaction = async (isolationLevel) => patchQueryable(await startTransaction(isolationLevel));
+    queryable.startTransaction = async (isolationLevel) =>
+      patchQueryable(await startTransaction(isolationLevel));
   }
 
   return queryable;
@@ -177,8 +181,8 @@ class MigrationAdapterFactory {
   requireUrl() {
     if (!this.url) {
       throw new Error(
-        'Missing database URL: the schema engine was started without --datasource {"url": ...}, ' +
-          'and the wasm engine needs a database connection for every command, including diff.',
+        'Missing database URL: start the schema engine with --datasource \'{"url": ...}\'. ' +
+          'The wasm engine needs a database connection for every command, including diff.',
       );
     }
     return this.url;

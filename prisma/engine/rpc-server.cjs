@@ -47,10 +47,14 @@ function serveJsonRpc(handle, toErrorData) {
       // JSON has no undefined, and the CLI treats a response without `result` as invalid.
       response = { id, result: result ?? null };
     } catch (error) {
-      response =
-        error instanceof MethodNotFoundError
-          ? { id, error: { code: METHOD_NOT_FOUND_CODE, message: error.message } }
-          : { id, error: { code: ENGINE_ERROR_CODE, message: ENGINE_ERROR_MESSAGE, data: toErrorData(error) } };
+      if (error instanceof MethodNotFoundError) {
+        response = { id, error: { code: METHOD_NOT_FOUND_CODE, message: error.message } };
+      } else {
+        const data = toErrorData(error);
+        // For a panic the CLI shows the top-level message, so it carries the panic message.
+        const message = data.is_panic ? data.message : ENGINE_ERROR_MESSAGE;
+        response = { id, error: { code: ENGINE_ERROR_CODE, message, data } };
+      }
     }
     if (id !== undefined) {
       send(response);
@@ -68,7 +72,13 @@ function serveJsonRpc(handle, toErrorData) {
     try {
       message = JSON.parse(line);
     } catch {
-      send({ id: null, error: { code: -32700, message: `Invalid JSON-RPC message (parse error): ${line.slice(0, 200)}` } });
+      send({
+        id: null,
+        error: {
+          code: -32700,
+          message: `Invalid JSON-RPC message (parse error): ${line.slice(0, 200)}`,
+        },
+      });
       return;
     }
 
@@ -84,7 +94,7 @@ function serveJsonRpc(handle, toErrorData) {
 
   // The CLI closes stdin to stop the engine.
   lines.on('close', () => {
-    queue.then(() => process.exit(0));
+    queue.finally(() => process.exit(0));
   });
 }
 

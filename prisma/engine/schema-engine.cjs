@@ -10,14 +10,23 @@ const fs = require('node:fs');
 const { parseArgs } = require('node:util');
 
 const { createAdapterFactory, runStatement } = require('./pg-adapter.cjs');
-const { checkConnection, createDatabase } = require('./database-commands.cjs');
+const {
+  createDatabase,
+  runCliCommand,
+  UserFacingError,
+  writeLog,
+} = require('./database-commands.cjs');
 const { serveJsonRpc, MethodNotFoundError } = require('./rpc-server.cjs');
-const { createSchemaEngine, engineVersion, isPanic, lastPanicMessage } = require('./wasm-engine.cjs');
+const {
+  createSchemaEngine,
+  engineVersion,
+  isPanic,
+  lastPanicMessage,
+} = require('./wasm-engine.cjs');
 
 // Methods the wasm engine implements with the CLI's parameters unchanged.
 const WASM_METHODS = new Set([
   'applyMigrations',
-  'dbExecute',
   'devDiagnostic',
   'diagnoseMigrationHistory',
   'ensureConnectionValidity',
@@ -40,85 +49,75 @@ function parseCommandLine() {
       version: { type: 'boolean', short: 'V' },
     },
   });
+  let datasource = {};
+  if (values.datasource) {
+    try {
+      datasource = JSON.parse(values.datasource);
+    } catch (error) {
+      throw new Error(
+        `Invalid --datasource value: expected JSON such as {"url": "postgresql://..."}: ${error.message}`,
+      );
+    }
+  }
   return {
     datamodelPaths: values.datamodels,
-    datasource: values.datasource ? JSON.parse(values.datasource) : {},
+    datasource,
     printVersion: values.version ?? false,
     positionals,
   };
 }
 
-/** Writes one log line in the JSON format of the native engine, which the CLI parses from stderr. */
-function writeLog(level, fields) {
-  process.stderr.write(`${JSON.stringify({ level, fields, target: 'schema_engine::logger' })}\n`);
-}
-
-/**
- * Runs `cli can-connect-to-database` or `cli create-database`. The CLI skips the first stderr line
- * and parses the others as JSON; it reads a failure from the ERROR line's error_code and message.
- */
-async function runCliCommand(command, url) {
-  writeLog('INFO', { message: `Starting schema engine CLI command: ${command}` });
-  try {
-    if (!url) {
-      throw new Error('Missing database URL: pass --datasource {"url": ...}.');
-    }
-    if (command === 'can-connect-to-database') {
-      await checkConnection(url);
-    } else if (command === 'create-database') {
-      const name = await createDatabase(url);
-      writeLog('INFO', { message: `Database '${name}' was successfully created.` });
-    } else {
-      throw new Error(`Unknown CLI command: ${command}. Expected can-connect-to-database or create-database.`);
-    }
-  } catch (error) {
-    writeLog('ERROR', { message: error.message, error_code: error.code?.startsWith?.('P') ? error.code : undefined });
-    process.exitCode = 1;
-  }
-}
-
 function runRpcServer({ datamodelPaths, datasource }) {
-  const datamodels = datamodelPaths.length > 0 ? datamodelPaths.map((path) => [path, fs.readFileSync(path, 'utf8')]) : undefined;
+  const datamodels =
+    datamodelPaths.length > 0
+      ? datamodelPaths.map((path) => [path, fs.readFileSync(path, 'utf8')])
+      : undefined;
   const adapterFactory = createAdapterFactory(datasource.url, datasource.shadowDatabaseUrl);
   let enginePromise;
   let panicError;
 
   // Created on first use, so that createDatabase works while the database does not exist yet.
   function getEngine() {
-    enginePromise ??= createSchemaEngine(datamodels, (line) => process.stderr.write(`${line}\n`), adapterFactory).catch(
-      (error) => {
-        enginePromise = undefined;
-        throw error;
-      },
-    );
+    enginePromise ??= createSchemaEngine(
+      datamodels,
+      (line) => process.stderr.write(`${line}\n`),
+      adapterFactory,
+    ).catch((error) => {
+      enginePromise = undefined;
+      throw error;
+    });
     return enginePromise;
   }
 
-  // The wasm engine connects only to the main database, so a request for another URL would
-  // silently run against the wrong database.
-  function rejectOtherUrl(url) {
-    if (url !== undefined && url !== datasource.url) {
-      throw new Error('This schema engine shim connects only to the datasource URL of prisma.config.ts; --url and --from-url/--to-url with another database are not supported.');
+  // The wasm engine diffs only the database its adapter connects to, so a diff target with another
+  // URL would silently read the wrong database.
+  function rejectOtherUrl(target) {
+    if (target?.tag === 'url' && target.url !== datasource.url) {
+      throw new Error(
+        'Unsupported diff target: this schema engine reads only the datasource database it was started with, not another URL.',
+      );
     }
   }
 
   async function handle(method, params, rpc) {
     switch (method) {
       case 'createDatabase': {
-        const url = params?.datasource?.tag === 'ConnectionString' ? params.datasource.url : datasource.url;
+        const url =
+          params?.datasource?.tag === 'ConnectionString' ? params.datasource.url : datasource.url;
         return { databaseName: await createDatabase(url) };
       }
       case 'getDatabaseVersion':
         return (await getEngine()).version();
       case 'dbExecute':
+        // The wasm engine runs the script on its adapter's database, whatever URL the request names.
         if (params.datasourceType?.tag === 'url' && params.datasourceType.url !== datasource.url) {
           await runStatement(params.datasourceType.url, params.script);
           return null;
         }
         return (await getEngine()).dbExecute(params);
       case 'diff': {
-        rejectOtherUrl(params.from?.tag === 'url' ? params.from.url : undefined);
-        rejectOtherUrl(params.to?.tag === 'url' ? params.to.url : undefined);
+        rejectOtherUrl(params.from);
+        rejectOtherUrl(params.to);
         const { exitCode, stdout } = await (await getEngine()).diff(params);
         // The CLI prints diff output only when it arrives as a print request.
         if (stdout !== null && stdout !== undefined) {
@@ -132,8 +131,13 @@ function runRpcServer({ datamodelPaths, datasource }) {
         // devDiagnostic fills; without it they fail with "shadow DB must be provided through an
         // external factory".
         const engine = await getEngine();
-        await engine.devDiagnostic({ migrationsList: params.migrationsList, filters: params.filters });
-        return method === 'createMigration' ? engine.createMigration(params) : engine.evaluateDataLoss(params);
+        await engine.devDiagnostic({
+          migrationsList: params.migrationsList,
+          filters: params.filters,
+        });
+        return method === 'createMigration'
+          ? engine.createMigration(params)
+          : engine.evaluateDataLoss(params);
       }
       case 'debugPanic':
         return (await getEngine()).debugPanic();
@@ -142,7 +146,9 @@ function runRpcServer({ datamodelPaths, datasource }) {
           const engine = await getEngine();
           return engine[method](params);
         }
-        throw new MethodNotFoundError(`Method not found: ${method}. The wasm schema engine shim does not implement it.`);
+        throw new MethodNotFoundError(
+          `Method not found: ${method}. The wasm schema engine shim does not implement it.`,
+        );
     }
   }
 
@@ -164,7 +170,11 @@ function runRpcServer({ datamodelPaths, datasource }) {
 
   function toErrorData(error) {
     if (isPanic(error)) {
-      return { is_panic: true, message: error.panicMessage || error.message, backtrace: error.stack ?? null };
+      return {
+        is_panic: true,
+        message: error.panicMessage || error.message,
+        backtrace: error.stack ?? null,
+      };
     }
     // Errors thrown in JavaScript inside the adapter reach the engine only as an id into the
     // adapter's error registry.
@@ -172,7 +182,10 @@ function runRpcServer({ datamodelPaths, datasource }) {
       /External error id#(\d+)/g,
       (text, id) => adapterFactory.errorRegistry.consumeError(Number(id))?.error?.message ?? text,
     );
-    if (typeof error?.code === 'string' && /^P\d{4}$/.test(error.code)) {
+    // Only these carry a Prisma error code; pg errors carry a SQLSTATE, which can also look like P0001.
+    const hasPrismaCode =
+      error instanceof UserFacingError || error?.name === 'SchemaConnectorError';
+    if (hasPrismaCode && error.code) {
       return { is_panic: false, message, meta: error.meta ?? {}, error_code: error.code };
     }
     writeLog('ERROR', { message });
@@ -197,6 +210,10 @@ async function main() {
 }
 
 main().catch((error) => {
-  process.stderr.write(`schema-engine shim failed: ${error.stack ?? error}\n`);
+  const isUsageError =
+    error.code?.startsWith?.('ERR_PARSE_ARGS') || error.message?.startsWith('Invalid --datasource');
+  process.stderr.write(
+    `schema-engine shim failed: ${isUsageError ? error.message : (error.stack ?? error)}\n`,
+  );
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 import { Global, Inject, Logger, Module } from '@nestjs/common';
-import type { OnApplicationShutdown } from '@nestjs/common';
+import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 
 import { APP_CONFIG } from '../config/app-config';
@@ -56,8 +56,33 @@ function createRedis(config: AppConfig): RedisClient {
   providers: [{ provide: REDIS_CLIENT, inject: [APP_CONFIG], useFactory: createRedis }],
   exports: [REDIS_CLIENT],
 })
-export class RedisModule implements OnApplicationShutdown {
+export class RedisModule implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Redis');
+
   constructor(@Inject(REDIS_CLIENT) private readonly redis: RedisClient) {}
+
+  // Waits briefly for the first connection so the instance reports ready as soon as it listens.
+  // Redis being down does not stop the boot: readiness reports it and the limiter falls back.
+  async onModuleInit(): Promise<void> {
+    const redis = this.redis;
+
+    if (!redis || redis.status === 'ready') {
+      return;
+    }
+
+    const isReady = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 2000);
+
+      redis.once('ready', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+
+    if (!isReady) {
+      this.logger.warn('Redis is not reachable yet; continuing without it until it connects');
+    }
+  }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.redis && this.redis.status !== 'end') {

@@ -356,5 +356,3 @@ ALTER TABLE "outbound_sends" ADD CONSTRAINT "outbound_sends_tenant_id_message_id
 
 -- AddForeignKey
 ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_tenant_id_fkey" FOREIGN KEY ("tenant_id") REFERENCES "tenants"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
-
-

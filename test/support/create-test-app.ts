@@ -1,0 +1,50 @@
+import { Test } from '@nestjs/testing';
+import type { TestingModuleBuilder } from '@nestjs/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+import { AppModule } from '../../src/app.module';
+import type { AppConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/config/load-config';
+import { configureApp, createHttpAdapter } from '../../src/configure-app';
+import { appDatabaseUrl, testRedisUrl } from './test-database';
+
+/** A fixed key for tests only; fixtures encrypt secrets and hash API keys with it. */
+export const testEncryptionKey = Buffer.alloc(32, 7);
+
+export function testConfig(env: Record<string, string | undefined> = {}): AppConfig {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: appDatabaseUrl,
+    REDIS_URL: testRedisUrl,
+    APP_ENCRYPTION_KEY: testEncryptionKey.toString('base64'),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  });
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string | undefined>;
+  config?: AppConfig;
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+}
+
+/** Boots the real AppModule with the same adapter and setup as main.ts; the caller closes it. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<NestFastifyApplication> {
+  const config = options.config ?? testConfig(options.env);
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
+
+  if (options.override) {
+    builder = options.override(builder);
+  }
+
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), {
+    bodyParser: false,
+  });
+
+  configureApp(app);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+
+  return app;
+}
