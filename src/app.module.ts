@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { RedisModule } from './redis/redis.module';
 import { TenantsModule } from './tenants/tenants.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The root module. Feature modules are listed in `features` so a new concern is one import line. */
 @Module({})
@@ -24,7 +25,7 @@ export class AppModule {
       RedisModule,
       CryptoModule,
     ];
-    const features = [HealthModule, TenantsModule];
+    const features = [HealthModule, TenantsModule, WebhooksModule];
 
     return {
       module: AppModule,

@@ -14,6 +14,14 @@ export interface LoggingConfig {
   file?: { path: string; size: string; frequency: 'daily' | 'hourly'; keep: number };
 }
 
+export interface WebhookConfig {
+  /** Accepted distance between a signature's timestamp and our clock, in seconds, either way. */
+  toleranceSeconds: number;
+  tenantCacheTtlMs: number;
+  /** Minimum time between reloads of one number's secrets after a signature mismatch. */
+  secretRefreshIntervalMs: number;
+}
+
 export interface AppConfig {
   env: NodeEnv;
   port: number;
@@ -28,6 +36,7 @@ export interface AppConfig {
   trustedProxyHops: number;
   shutdown: { timeoutMs: number; drainDelayMs: number };
   healthCheckTimeoutMs: number;
+  webhooks: WebhookConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

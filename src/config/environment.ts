@@ -124,4 +124,25 @@ export class Environment {
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   PUBLIC_BASE_URL?: string;
+
+  // Maximum distance in seconds, either way, between a Blooio signature's timestamp and our clock.
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  WEBHOOK_TOLERANCE_SECONDS = 300;
+
+  // How long a receiving number's tenant and decrypted signing secrets (or their absence) stay cached.
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  WEBHOOK_TENANT_CACHE_TTL_SECONDS = 30;
+
+  // Minimum seconds between reloads of one number's secrets after a signature mismatch.
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  WEBHOOK_SECRET_REFRESH_SECONDS = 5;
 }

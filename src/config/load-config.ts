@@ -74,5 +74,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       drainDelayMs: environment.SHUTDOWN_DRAIN_DELAY_MS,
     },
     healthCheckTimeoutMs: environment.HEALTH_CHECK_TIMEOUT_MS,
+    webhooks: {
+      toleranceSeconds: environment.WEBHOOK_TOLERANCE_SECONDS,
+      tenantCacheTtlMs: environment.WEBHOOK_TENANT_CACHE_TTL_SECONDS * 1000,
+      secretRefreshIntervalMs: environment.WEBHOOK_SECRET_REFRESH_SECONDS * 1000,
+    },
   };
 }

@@ -8,13 +8,14 @@ declare module 'fastify' {
 }
 
 /**
- * Replaces Fastify's JSON parser. Routes marked `rawJsonBody` get the untouched bytes and parse them
- * after verifying the signature; the others get JSON parsed with prototype-poisoning keys removed.
+ * Replaces Fastify's body parsers with one for JSON, so any other media type gets a 415. Routes
+ * marked `rawJsonBody` get the untouched bytes and parse them after verifying the signature; the
+ * others get JSON parsed with prototype-poisoning keys removed.
  */
 export function registerJsonParser(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('remove', 'remove');
 
-  fastify.removeContentTypeParser('application/json');
+  fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(
     'application/json',
     { parseAs: 'buffer' },
