@@ -17,6 +17,8 @@ export class ErrorResponseDto {
   @ApiPropertyOptional({ description: 'Also sent in the X-Request-Id header and logged.' })
   requestId?: string;
 
-  @ApiPropertyOptional({ description: 'Present on 5xx responses. The log line contains the same id.' })
+  @ApiPropertyOptional({
+    description: 'Present on 5xx responses. The log line contains the same id.',
+  })
   errorId?: string;
 }
