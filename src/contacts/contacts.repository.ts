@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import type { ContactAddress } from '../common/phone/phone-number';
 import type { TenantTransaction } from '../database/tenant-database';
+import type { LeadContactInput } from './lead-contact';
 
 /** Contact rows, written inside the caller's tenant transaction. */
 @Injectable()
@@ -30,5 +31,78 @@ export class ContactsRepository {
             RETURNING id`;
 
     return rows[0].id;
+  }
+
+  /**
+   * Finds and locks the contact a lead belongs to: by phone first, then email, then external id.
+   * The row lock (FOR UPDATE) lasts until the transaction ends.
+   */
+  async findForLead(tx: TenantTransaction, lead: LeadContactInput): Promise<string | undefined> {
+    const phone = lead.phone ?? null;
+    const email = lead.email ?? null;
+    const externalId = lead.externalId ?? null;
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM contacts
+      WHERE tenant_id = ${lead.tenantId}::uuid
+        AND (phone = ${phone} OR email = ${email} OR external_id = ${externalId})
+      ORDER BY (phone = ${phone}) IS TRUE DESC, (email = ${email}) IS TRUE DESC, created_at, id
+      LIMIT 1
+      FOR UPDATE`;
+
+    return rows[0]?.id;
+  }
+
+  /**
+   * Inserts a contact for a lead; returns undefined when a concurrent transaction inserted one with
+   * the same phone, email or external id first (ON CONFLICT DO NOTHING waits for it to commit).
+   */
+  async insertForLead(tx: TenantTransaction, lead: LeadContactInput): Promise<string | undefined> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO contacts (id, tenant_id, phone, email, name, external_id, source, consent_given,
+        consent_at, consent_text, utm, tags, updated_at)
+      VALUES (gen_random_uuid(), ${lead.tenantId}::uuid, ${lead.phone ?? null}, ${lead.email ?? null},
+        ${lead.name ?? null}, ${lead.externalId ?? null}, ${lead.source ?? null},
+        ${lead.consent?.given ?? false}, ${lead.consent?.at ?? null}::timestamptz,
+        ${lead.consent?.wording ?? null}, ${lead.utm ? JSON.stringify(lead.utm) : null}::jsonb,
+        ${lead.tags}::text[], now())
+      ON CONFLICT DO NOTHING
+      RETURNING id`;
+
+    return rows[0]?.id;
+  }
+
+  /**
+   * Merges a lead into an existing contact. Missing phone, email and external id are filled in only
+   * when no other contact has them, so a merge never violates a unique index; the name and a given
+   * consent statement replace the old ones; the first source and UTM values are kept; tags are
+   * added.
+   */
+  async updateForLead(
+    tx: TenantTransaction,
+    contactId: string,
+    lead: LeadContactInput,
+  ): Promise<void> {
+    const phone = lead.phone ?? null;
+    const email = lead.email ?? null;
+    const externalId = lead.externalId ?? null;
+    const hasConsent = lead.consent !== undefined;
+
+    await tx.$executeRaw`
+      UPDATE contacts AS c SET
+        phone = COALESCE(c.phone, (SELECT ${phone}::text WHERE NOT EXISTS (
+          SELECT 1 FROM contacts o WHERE o.tenant_id = c.tenant_id AND o.phone = ${phone}))),
+        email = COALESCE(c.email, (SELECT ${email}::text WHERE NOT EXISTS (
+          SELECT 1 FROM contacts o WHERE o.tenant_id = c.tenant_id AND o.email = ${email}))),
+        external_id = COALESCE(c.external_id, (SELECT ${externalId}::text WHERE NOT EXISTS (
+          SELECT 1 FROM contacts o WHERE o.tenant_id = c.tenant_id AND o.external_id = ${externalId}))),
+        name = COALESCE(${lead.name ?? null}, c.name),
+        source = COALESCE(c.source, ${lead.source ?? null}),
+        consent_given = CASE WHEN ${hasConsent} THEN ${lead.consent?.given ?? false} ELSE c.consent_given END,
+        consent_at = CASE WHEN ${hasConsent} THEN ${lead.consent?.at ?? null}::timestamptz ELSE c.consent_at END,
+        consent_text = CASE WHEN ${hasConsent} THEN ${lead.consent?.wording ?? null} ELSE c.consent_text END,
+        utm = COALESCE(c.utm, ${lead.utm ? JSON.stringify(lead.utm) : null}::jsonb),
+        tags = ARRAY(SELECT DISTINCT t FROM unnest(c.tags || ${lead.tags}::text[]) AS t ORDER BY t),
+        updated_at = now()
+      WHERE c.id = ${contactId}::uuid`;
   }
 }

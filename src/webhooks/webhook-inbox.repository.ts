@@ -32,11 +32,8 @@ export class WebhookInboxRepository {
     await tx.webhookEvent.delete({ where: { id } });
   }
 
-  async saveResponse(
-    tx: TenantTransaction,
-    id: string,
-    response: Prisma.InputJsonValue,
-  ): Promise<void> {
+  /** Stores the response of a processed request; `response` must be plain JSON data. */
+  async saveResponse(tx: TenantTransaction, id: string, response: object): Promise<void> {
     await tx.webhookEvent.update({ where: { id }, data: { response } });
   }
 

@@ -1,4 +1,10 @@
+import { BadRequestException } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+import { isNestedDeeperThan } from './json-depth';
+
+/** Deepest nesting of objects and arrays accepted in a JSON body. */
+export const MAX_JSON_DEPTH = 32;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -10,7 +16,8 @@ declare module 'fastify' {
 /**
  * Replaces Fastify's body parsers with one for JSON, so any other media type gets a 415. Routes
  * marked `rawJsonBody` get the untouched bytes and parse them after verifying the signature; the
- * others get JSON parsed with prototype-poisoning keys removed.
+ * others get JSON parsed with prototype-poisoning keys removed, and nested at most MAX_JSON_DEPTH
+ * levels, so the recursive validation pipe never meets a body deep enough to overflow the stack.
  */
 export function registerJsonParser(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('remove', 'remove');
@@ -30,7 +37,15 @@ export function registerJsonParser(fastify: FastifyInstance): void {
         return;
       }
 
-      void parseJson(request, body.toString('utf8'), done);
+      void parseJson(request, body.toString('utf8'), (error, parsed) => {
+        if (!error && isNestedDeeperThan(parsed, MAX_JSON_DEPTH)) {
+          done(new BadRequestException(`JSON body nests deeper than ${MAX_JSON_DEPTH} levels`));
+
+          return;
+        }
+
+        done(error, parsed);
+      });
     },
   );
 }

@@ -9,8 +9,8 @@ import { TenantDatabase } from '../../database/tenant-database';
 import { TenantResolver } from '../../database/tenant-resolver';
 import { hasMatchingSignature } from './blooio-signature';
 import type { SignatureHeader } from './blooio-signature';
-import { WebhookSecretRepository } from './webhook-secret.repository';
-import type { StoredSigningSecrets } from './webhook-secret.repository';
+import { WebhookTenantRepository } from '../webhook-tenant.repository';
+import type { StoredSigningSecrets } from '../webhook-tenant.repository';
 import type { SigningSecret, WebhookAuthentication, WebhookTenant } from './webhook-tenant';
 
 const maxCachedNumbers = 10_000;
@@ -32,7 +32,7 @@ export class BlooioSigningKeys {
   constructor(
     private readonly resolver: TenantResolver,
     private readonly db: TenantDatabase,
-    private readonly secrets: WebhookSecretRepository,
+    private readonly secrets: WebhookTenantRepository,
     private readonly secretBox: SecretBox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly logger: PinoLogger,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import type { TenantTransaction } from '../../database/tenant-database';
+import type { TenantTransaction } from '../database/tenant-database';
 
 export interface StoredSigningSecrets {
   currentCiphertext: string;
@@ -13,9 +13,9 @@ export interface WebhookTenantSettings {
   secrets: StoredSigningSecrets | null;
 }
 
-/** Reads a tenant's encrypted Blooio signing secrets and the settings inbound processing needs. */
+/** Reads the tenant settings webhooks need: encrypted signing secrets and the default region. */
 @Injectable()
-export class WebhookSecretRepository {
+export class WebhookTenantRepository {
   async findSettings(
     tx: TenantTransaction,
     tenantId: string,
@@ -35,5 +35,15 @@ export class WebhookSecretRepository {
     }
 
     return { defaultRegion: tenant.defaultRegion, secrets: tenant.webhookSecret };
+  }
+
+  /** Returns the region (ISO 3166 alpha-2) used to read national phone numbers. */
+  async findDefaultRegion(tx: TenantTransaction, tenantId: string): Promise<string | undefined> {
+    const tenant = await tx.tenant.findUnique({
+      where: { id: tenantId },
+      select: { defaultRegion: true },
+    });
+
+    return tenant?.defaultRegion;
   }
 }
