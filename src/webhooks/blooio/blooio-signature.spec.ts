@@ -66,11 +66,25 @@ describe('isTimestampFresh', () => {
   });
 });
 
-describe('hasMatchingSignature', () => {
-  it('computes HMAC-SHA256 over "<t>.<body>"', () => {
-    expect(computeSignature(secret, 1700000000, body).toString('hex')).toBe(hex(1700000000, body));
+describe('computeSignature', () => {
+  // Expected values computed with: printf '<t>.<body>' | openssl dgst -sha256 -hmac whsec_test_secret
+  it.each([
+    [
+      '{"event":"message.received"}',
+      'a32daafdacc3155d7c8263461369d923f61828ef8099126f1672557a77f2ba38',
+    ],
+    [
+      '{"event":"message.received","text":"café 👋"}',
+      'fff78a6a26ae30d02d4535a87e9314328fa1705c5546d12b47d62f240ef96759',
+    ],
+  ])('matches the openssl vector for %s', (payload, expected) => {
+    expect(computeSignature(secret, 1700000000, Buffer.from(payload, 'utf8')).toString('hex')).toBe(
+      expected,
+    );
   });
+});
 
+describe('hasMatchingSignature', () => {
   it('accepts any matching v1 entry', () => {
     const header = parseSignatureHeader(
       `t=1700000000,v1=${'0'.repeat(64)},v1=${hex(1700000000, body)}`,
