@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the benchmarks: bench/bench.sh [scenario…], scenarios out of ingest, reject-401, reject-429,
+# duplicates, list and queries (all by default). Starts the benchmark's own PostgreSQL and Redis,
+# builds the service, pins the load generator to CPU 0 (servers under test go to CPU 1) and writes
+# raw results to bench/results/. BENCH_KEEP_SERVERS=1 leaves PostgreSQL and Redis running afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+http=()
+queries=0
+
+for scenario in "${@:-all}"; do
+  case "$scenario" in
+    all) http=(ingest reject-401 reject-429 duplicates list); queries=1 ;;
+    queries) queries=1 ;;
+    *) http+=("$scenario") ;;
+  esac
+done
+
+bash bench/cluster.sh start
+trap '[ "${BENCH_KEEP_SERVERS:-0}" = 1 ] || bash bench/cluster.sh stop' EXIT
+
+status=0
+
+if [ "${#http[@]}" -gt 0 ]; then
+  npm run build --silent
+  taskset -c "${BENCH_LOAD_CPU:-0}" node -r ts-node/register/transpile-only bench/run.ts "${http[@]}" || status=$?
+fi
+
+if [ "$queries" = 1 ]; then
+  taskset -c "${BENCH_LOAD_CPU:-0}" node -r ts-node/register/transpile-only bench/query/run.ts || status=$?
+fi
+
+exit "$status"

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Starts or stops the benchmark's own PostgreSQL cluster and Redis server on 127.0.0.1, pinned to
+# one core, so load never reaches the shared servers and pg_stat_statements can be preloaded.
+#   bench/cluster.sh start|stop|status
+# BENCH_PG_PORT (default 35438), BENCH_REDIS_PORT (default 16388), BENCH_DIR (default /tmp/aias-bench)
+# and BENCH_DB_CPU (default 0) override the defaults. Runs PostgreSQL as the postgres OS user.
+set -euo pipefail
+
+pg_port="${BENCH_PG_PORT:-35438}"
+redis_port="${BENCH_REDIS_PORT:-16388}"
+base="${BENCH_DIR:-/tmp/aias-bench}"
+cpu="${BENCH_DB_CPU:-0}"
+data="$base/pg"
+pg_bin="$(pg_config --bindir)"
+
+as_postgres() {
+  if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi
+}
+
+start() {
+  mkdir -p "$base"
+  chown postgres "$base"
+
+  if [ ! -f "$data/PG_VERSION" ]; then
+    as_postgres "$pg_bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    # The shared server's non-default settings (autovacuum off, 128 MB shared buffers), plus
+    # pg_stat_statements so statements and planning time per request can be counted.
+    cat >>"$data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $pg_port
+unix_socket_directories = '$base'
+max_connections = 100
+shared_buffers = 128MB
+autovacuum = off
+max_wal_size = 1GB
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = none
+pg_stat_statements.track_planning = on
+CONF
+  fi
+
+  if ! as_postgres "$pg_bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    as_postgres taskset -c "$cpu" "$pg_bin/pg_ctl" -D "$data" -l "$base/pg.log" -w start >/dev/null
+  fi
+
+  if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
+    taskset -c "$cpu" redis-server --daemonize yes --bind 127.0.0.1 --port "$redis_port" \
+      --save "" --appendonly no --dir "$base" --logfile "$base/redis.log" --pidfile "$base/redis.pid"
+  fi
+
+  echo "PostgreSQL on 127.0.0.1:$pg_port and Redis on 127.0.0.1:$redis_port, pinned to CPU $cpu"
+}
+
+stop() {
+  if [ -f "$data/PG_VERSION" ]; then
+    as_postgres "$pg_bin/pg_ctl" -D "$data" -m fast stop >/dev/null 2>&1 || true
+  fi
+
+  redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+  echo "Stopped the benchmark's PostgreSQL and Redis"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status)
+    as_postgres "$pg_bin/pg_ctl" -D "$data" status
+    redis-cli -p "$redis_port" ping
+    ;;
+  *)
+    echo "usage: bench/cluster.sh start|stop|status" >&2
+    exit 2
+    ;;
+esac

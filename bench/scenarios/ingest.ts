@@ -1,0 +1,143 @@
+import { inboundBody, signatureHeader } from '../support/blooio-requests';
+import type { GeneratedRequest } from '../support/load';
+import { measure } from '../support/measure';
+import { checkRows } from '../support/rows';
+import { ServerProcess } from '../support/server-process';
+import { targetSpec } from '../support/targets';
+import type { TargetName } from '../support/targets';
+import type { BenchFixture } from '../support/seed';
+import { phaseTag } from './context';
+import type { ScenarioContext } from './context';
+
+export const ingestConnections = 20;
+const warmUpSeconds = 3;
+
+/**
+ * Signed message.received deliveries with unique message ids, round robin over the 50 tenants and
+ * each tenant's 100 contacts. Returns the generator, the ids answered "stored" and the ids sent
+ * but not answered yet.
+ */
+export function signedMessages(
+  fixture: BenchFixture,
+  tag: string,
+): {
+  nextRequest: (sequence: number) => GeneratedRequest;
+  onResponse: (status: number, body: string, messageId: string | undefined) => void;
+  accepted: Set<string>;
+  inFlight: Set<string>;
+} {
+  const accepted = new Set<string>();
+  const inFlight = new Set<string>();
+  const tenantTotal = fixture.tenants.length;
+
+  return {
+    accepted,
+    inFlight,
+    nextRequest: (sequence) => {
+      const tenant = fixture.tenants[sequence % tenantTotal];
+      const messageId = `${tag}-${sequence}`;
+      const body = inboundBody(tenant, messageId, Math.floor(sequence / tenantTotal));
+
+      inFlight.add(messageId);
+
+      return {
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-blooio-signature': signatureHeader(tenant.webhookSecret, body),
+        },
+        tag: messageId,
+      };
+    },
+    onResponse: (status, body, messageId) => {
+      if (messageId) {
+        inFlight.delete(messageId);
+      }
+
+      if (status === 200 && messageId && body.includes('"stored"')) {
+        accepted.add(messageId);
+      }
+    },
+  };
+}
+
+/**
+ * Ingest at full speed (peak), then at 80 % of that peak's rate, against one server. The server's
+ * rows are checked against the accepted requests after each phase. bare-http stores nothing, so
+ * it runs the peak phase only and has no row check.
+ */
+export async function runIngest(context: ScenarioContext, target: TargetName): Promise<void> {
+  const server = new ServerProcess(
+    targetSpec(target, context.fixture, context.runId),
+    `ingest-${target}-${context.repeat}`,
+  );
+  const port = targetSpec(target, context.fixture, context.runId).port;
+
+  await server.start();
+
+  try {
+    const warmUp = signedMessages(context.fixture, phaseTag(context, 'ingest', target, 'warmup'));
+
+    await measure({ scenario: 'ingest', target, phase: 'warmup', repeat: context.repeat }, server, {
+      port,
+      path: '/webhooks/blooio',
+      connections: ingestConnections,
+      durationSeconds: warmUpSeconds,
+      ...warmUp,
+    });
+
+    const peakMessages = signedMessages(
+      context.fixture,
+      phaseTag(context, 'ingest', target, 'peak'),
+    );
+    const peak = await measure(
+      { scenario: 'ingest', target, phase: 'peak', repeat: context.repeat },
+      server,
+      {
+        port,
+        path: '/webhooks/blooio',
+        connections: ingestConnections,
+        durationSeconds: context.durationSeconds,
+        ...peakMessages,
+      },
+    );
+
+    if (target !== 'bare-http') {
+      peak.rows = await checkRows(
+        phaseTag(context, 'ingest', target, 'peak'),
+        peakMessages.accepted,
+        peakMessages.inFlight,
+      );
+    }
+
+    context.record(peak);
+
+    if (target === 'bare-http') {
+      return;
+    }
+
+    const paced = signedMessages(context.fixture, phaseTag(context, 'ingest', target, 'paced'));
+    const rate = Math.max(1, Math.round(peak.load.requestsPerSecond * 0.8));
+    const atRate = await measure(
+      { scenario: 'ingest', target, phase: '80%', repeat: context.repeat },
+      server,
+      {
+        port,
+        path: '/webhooks/blooio',
+        connections: ingestConnections,
+        durationSeconds: context.durationSeconds,
+        overallRate: rate,
+        ...paced,
+      },
+    );
+
+    atRate.rows = await checkRows(
+      phaseTag(context, 'ingest', target, 'paced'),
+      paced.accepted,
+      paced.inFlight,
+    );
+    context.record(atRate);
+  } finally {
+    await server.stop();
+  }
+}

@@ -1,0 +1,36 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+/** Ports, URLs and folders of one benchmark run. Every server listens on 127.0.0.1 only. */
+export const benchDir = path.resolve(__dirname, '..');
+export const repoDir = path.resolve(benchDir, '..');
+export const resultsDir = path.join(benchDir, 'results');
+export const logsDir = path.join(resultsDir, 'logs');
+
+const pgPort = Number(process.env.BENCH_PG_PORT ?? 35438);
+
+export const redisPort = Number(process.env.BENCH_REDIS_PORT ?? 16388);
+export const redisUrl = `redis://127.0.0.1:${redisPort}/0`;
+export const databaseName = process.env.BENCH_DATABASE ?? 'aias_bench';
+export const adminUrl = `postgresql://postgres@127.0.0.1:${pgPort}/postgres`;
+export const superuserUrl = `postgresql://postgres@127.0.0.1:${pgPort}/${databaseName}`;
+export const appUrl = `postgresql://aias_app@127.0.0.1:${pgPort}/${databaseName}`;
+
+/** The HTTP servers under test; each port contains 8, this benchmark's number on the machine. */
+export const ports = {
+  nestFastify: 38081,
+  nestExpress: 38082,
+  expressBaseline: 38083,
+  bareHttp: 38084,
+} as const;
+
+/** Core of the server under test; the load generator, PostgreSQL and Redis run on the other one. */
+export const serverCpu = process.env.BENCH_SERVER_CPU ?? '1';
+export const loadCpu = process.env.BENCH_LOAD_CPU ?? '0';
+
+export const tenantCount = 50;
+export const contactsPerTenant = 100;
+
+export function ensureResultsDirs(): void {
+  mkdirSync(logsDir, { recursive: true });
+}

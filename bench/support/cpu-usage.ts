@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+interface ProcessStat {
+  pid: number;
+  parentPid: number;
+  cpuTicks: number;
+}
+
+function readStat(pid: number): ProcessStat | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may contain spaces, so fields are counted from its closing parenthesis.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+
+    return { pid, parentPid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return undefined;
+  }
+}
+
+function allStats(): ProcessStat[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map((name) => readStat(Number(name)))
+    .filter((stat): stat is ProcessStat => stat !== undefined);
+}
+
+/**
+ * CPU seconds (user + system) used so far by a process, or by a process and its children, read
+ * from /proc. Children that exited in between are missed, so the PostgreSQL figure covers the pooled
+ * backends, which live as long as the server under test.
+ */
+export function cpuSeconds(pid: number, includeChildren = false): number {
+  const stats = allStats();
+  const selected = stats.filter(
+    (stat) => stat.pid === pid || (includeChildren && stat.parentPid === pid),
+  );
+  const ticks = selected.reduce((sum, stat) => sum + stat.cpuTicks, 0);
+
+  return ticks / ticksPerSecond;
+}
+
+/** The postmaster's pid from its pid file; the first line of postmaster.pid. */
+export function postmasterPid(dataDir: string): number | undefined {
+  try {
+    return Number(readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The 1, 5 and 15 minute load averages from /proc/loadavg. */
+export function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}

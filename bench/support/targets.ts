@@ -1,0 +1,75 @@
+import { appUrl, ports, redisUrl } from './bench-config';
+import type { BenchFixture } from './seed';
+import type { ServerSpec } from './server-process';
+
+export type TargetName =
+  'bare-http' | 'express-baseline' | 'express-baseline-cached' | 'nest-fastify' | 'nest-express';
+
+const tsNode = ['-r', 'ts-node/register/transpile-only'];
+
+/** Limits high enough that no benchmark but the over-limit flood is ever throttled. */
+const unthrottled = {
+  RATE_LIMIT_IP_BURST_LIMIT: '1000000000',
+  RATE_LIMIT_IP_SUSTAINED_LIMIT: '1000000000',
+  RATE_LIMIT_TENANT_LIMIT: '1000000000',
+};
+
+/** The environment of every database-backed server: production mode, info logs, pool of 10. */
+function serviceEnv(fixture: BenchFixture, runTag: string): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    DATABASE_URL: appUrl,
+    DATABASE_POOL_SIZE: '10',
+    APP_ENCRYPTION_KEY: fixture.encryptionKey,
+    REDIS_URL: redisUrl,
+    RATE_LIMIT_KEY_PREFIX: `bench:${runTag}:`,
+    LOG_LEVEL: 'info',
+    ...unthrottled,
+  };
+}
+
+/** Builds the spec of one server under test; `env` overrides the defaults (for example low limits). */
+export function targetSpec(
+  name: TargetName,
+  fixture: BenchFixture,
+  runTag: string,
+  env: Record<string, string> = {},
+): ServerSpec {
+  const base = serviceEnv(fixture, runTag);
+
+  switch (name) {
+    case 'bare-http':
+      return { name, port: ports.bareHttp, args: [...tsNode, 'bench/servers/bare-http.ts'] };
+    case 'express-baseline':
+      return {
+        name,
+        port: ports.expressBaseline,
+        args: [...tsNode, 'bench/servers/express-baseline.ts'],
+        env: { ...base, ...env },
+      };
+    case 'express-baseline-cached':
+      return {
+        name,
+        port: ports.expressBaseline,
+        args: [...tsNode, 'bench/servers/express-baseline.ts'],
+        env: { ...base, BASELINE_SECRET_CACHE: '1', ...env },
+      };
+    case 'nest-fastify':
+      return {
+        name,
+        port: ports.nestFastify,
+        args: ['dist/main.js'],
+        env: { ...base, ...env },
+        readyPath: '/health/live',
+      };
+    case 'nest-express':
+      return {
+        name,
+        port: ports.nestExpress,
+        args: [...tsNode, 'bench/servers/nest-express.ts'],
+        env: { ...base, ...env },
+        readyPath: '/health/live',
+      };
+  }
+}
