@@ -5,6 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
 import { PrismaClient } from '../generated/prisma/client';
+import { PreparedStatementNames } from './prepared-statements';
 
 /**
  * The one Prisma client of the process, logged in as the application role.
@@ -15,12 +16,15 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
   private readonly logger = new Logger(PrismaService.name);
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const adapter = new PrismaPg({
-      connectionString: config.database.url,
-      max: config.database.poolSize,
-      connectionTimeoutMillis: 5000,
-      idleTimeoutMillis: 30000,
-    });
+    const adapter = new PrismaPg(
+      {
+        connectionString: config.database.url,
+        max: config.database.poolSize,
+        connectionTimeoutMillis: 5000,
+        idleTimeoutMillis: 30000,
+      },
+      { statementNameGenerator: new PreparedStatementNames().nameFor },
+    );
 
     // The embedded database serialises transactions, so a waiting transaction needs more time to start.
     super({
