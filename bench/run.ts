@@ -17,7 +17,8 @@ import type { TargetName } from './support/targets';
  * Runs the HTTP load scenarios: `node bench/run.ts [scenario…]` with scenarios out of ingest,
  * reject-401, reject-429, duplicates and list (all by default). BENCH_REPEATS (default 3) repeats every
  * scenario, interleaving the targets; BENCH_DURATION (seconds, default 10) bounds each phase;
- * BENCH_SEED=0 reuses the database of the previous run instead of recreating it.
+ * BENCH_SEED=0 reuses the database of the previous run instead of recreating it; BENCH_TARGETS
+ * (comma-separated) limits the servers measured.
  */
 type Scenario = (context: ScenarioContext) => Promise<void>;
 
@@ -25,8 +26,10 @@ function eachTarget(
   run: (context: ScenarioContext, target: TargetName) => Promise<void>,
   targets: TargetName[],
 ): Scenario {
+  const only = process.env.BENCH_TARGETS?.split(',');
+
   return async (context) => {
-    for (const target of targets) {
+    for (const target of targets.filter((name) => !only || only.includes(name))) {
       await run(context, target);
     }
   };
