@@ -3,6 +3,8 @@
 # duplicates, list and queries (all by default). Starts the benchmark's own PostgreSQL and Redis,
 # builds the service, pins the load generator to CPU 0 (servers under test go to CPU 1) and writes
 # raw results to bench/results/. BENCH_KEEP_SERVERS=1 leaves PostgreSQL and Redis running afterwards.
+# BENCH_BEFORE_REF=<git ref> also builds that commit into /tmp/aias-bench/before-<sha> and measures
+# it as the target nest-fastify-before, for before/after numbers of a change in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +26,20 @@ status=0
 
 if [ "${#http[@]}" -gt 0 ]; then
   npm run build --silent
+
+  if [ -n "${BENCH_BEFORE_REF:-}" ]; then
+    sha="$(git rev-parse --short "$BENCH_BEFORE_REF")"
+    export BENCH_BEFORE_DIR="${BENCH_DIR:-/tmp/aias-bench}/before-$sha"
+
+    if [ ! -f "$BENCH_BEFORE_DIR/dist/main.js" ]; then
+      rm -rf "$BENCH_BEFORE_DIR"
+      mkdir -p "$BENCH_BEFORE_DIR"
+      git archive "$sha" | tar -x -C "$BENCH_BEFORE_DIR"
+      ln -s "$PWD/node_modules" "$BENCH_BEFORE_DIR/node_modules"
+      (cd "$BENCH_BEFORE_DIR" && node prisma/generate.cjs >/dev/null && npx tsc -p tsconfig.build.json)
+    fi
+  fi
+
   taskset -c "${BENCH_LOAD_CPU:-0}" node -r ts-node/register/transpile-only bench/run.ts "${http[@]}" || status=$?
 fi
 

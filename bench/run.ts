@@ -35,16 +35,20 @@ function eachTarget(
   };
 }
 
+// Set by bench.sh when BENCH_BEFORE_REF names a commit to compare with.
+const before: TargetName[] = process.env.BENCH_BEFORE_DIR ? ['nest-fastify-before'] : [];
+
 const scenarios: Record<string, Scenario> = {
-  ingest: eachTarget(runIngest, ['bare-http', 'express-baseline', 'nest-fastify']),
+  ingest: eachTarget(runIngest, ['bare-http', 'express-baseline', 'nest-fastify', ...before]),
   'reject-401': eachTarget(runBadSignatureFlood, [
     'bare-http',
     'express-baseline',
     'express-baseline-cached',
     'nest-fastify',
     'nest-express',
+    ...before,
   ]),
-  'reject-429': eachTarget(runOverLimitFlood, ['nest-fastify']),
+  'reject-429': eachTarget(runOverLimitFlood, ['nest-fastify', ...before]),
   duplicates: eachTarget(runDuplicates, ['express-baseline', 'nest-fastify']),
   list: runListQueries,
 };

@@ -169,7 +169,8 @@ async function measureWithoutIndexes(tenants: TenantRow[]): Promise<Record<strin
     );
 
     for (const { indexname } of indexes.rows) {
-      await client.query(`DROP INDEX "${indexname}"`);
+      // CASCADE also drops the foreign keys that use an index; the rollback restores both.
+      await client.query(`DROP INDEX "${indexname}" CASCADE`);
     }
 
     await client.query('SET LOCAL ROLE aias_app');

@@ -22,6 +22,7 @@ export const ports = {
   nestExpress: 38082,
   expressBaseline: 38083,
   bareHttp: 38084,
+  nestFastifyBefore: 38085,
 } as const;
 
 /** Core of the server under test; the load generator, PostgreSQL and Redis run on the other one. */

@@ -1,5 +1,9 @@
 import path from 'node:path';
 
+import { Client } from 'pg';
+
+import { superuserUrl } from './bench-config';
+
 import { cpuSeconds, loadAverage, postmasterPid } from './cpu-usage';
 import { runLoad } from './load';
 import type { LoadOptions, LoadResult } from './load';
@@ -19,6 +23,93 @@ export interface Measurement {
   /** CPU time per completed request, in microseconds, of the server and of PostgreSQL's backends. */
   cpuMicrosPerRequest: { server: number; database: number };
   rows?: RowCheck;
+  /** With BENCH_STATEMENTS=1: what PostgreSQL ran during the phase, from pg_stat_statements. */
+  statements?: StatementStats;
+}
+
+export interface StatementStats {
+  /** Statements (BEGIN and COMMIT included) per completed request: the database round trips. */
+  perRequest: number;
+  /** Share of the statements that PostgreSQL planned; 1 means nothing was prepared. */
+  plannedShare: number;
+  /** PostgreSQL's planning and execution time per completed request, in microseconds. */
+  planMicrosPerRequest: number;
+  execMicrosPerRequest: number;
+  top: { query: string; calls: number; plans: number; meanExecMs: number; meanPlanMs: number }[];
+}
+
+const isCountingStatements = process.env.BENCH_STATEMENTS === '1';
+
+async function withSuperuser<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: superuserUrl });
+
+  await client.connect();
+
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Starts counting: tracking on for top-level statements, counters reset. */
+async function resetStatements(): Promise<void> {
+  await withSuperuser(async (client) => {
+    await client.query(`ALTER SYSTEM SET pg_stat_statements.track = 'top'`);
+    await client.query('SELECT pg_reload_conf()');
+    await client.query('SELECT pg_stat_statements_reset()');
+  });
+}
+
+async function readStatements(completed: number): Promise<StatementStats> {
+  return withSuperuser(async (client) => {
+    const result = await client.query<{
+      query: string;
+      calls: string;
+      plans: string;
+      total_exec_time: number;
+      total_plan_time: number;
+    }>(
+      `SELECT query, calls, plans, total_exec_time, total_plan_time FROM pg_stat_statements
+       WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+       ORDER BY calls DESC`,
+    );
+
+    await client.query(`ALTER SYSTEM SET pg_stat_statements.track = 'none'`);
+    await client.query('SELECT pg_reload_conf()');
+
+    const rows = result.rows.map((row) => ({
+      query: row.query.replace(/\s+/g, ' ').slice(0, 120),
+      calls: Number(row.calls),
+      plans: Number(row.plans),
+      meanExecMs: row.total_exec_time / Math.max(1, Number(row.calls)),
+      meanPlanMs: row.total_plan_time / Math.max(1, Number(row.plans)),
+      totalExecMs: row.total_exec_time,
+      totalPlanMs: row.total_plan_time,
+    }));
+    const calls = rows.reduce((sum, row) => sum + row.calls, 0);
+    const plans = rows.reduce((sum, row) => sum + row.plans, 0);
+
+    return {
+      perRequest: Number((calls / completed).toFixed(2)),
+      plannedShare: Number((plans / Math.max(1, calls)).toFixed(2)),
+      planMicrosPerRequest: Math.round(
+        (rows.reduce((sum, row) => sum + row.totalPlanMs, 0) * 1000) / completed,
+      ),
+      execMicrosPerRequest: Math.round(
+        (rows.reduce((sum, row) => sum + row.totalExecMs, 0) * 1000) / completed,
+      ),
+      top: rows
+        .slice(0, 12)
+        .map(({ query, calls: count, plans: planned, meanExecMs, meanPlanMs }) => ({
+          query,
+          calls: count,
+          plans: planned,
+          meanExecMs: Number(meanExecMs.toFixed(4)),
+          meanPlanMs: Number(meanPlanMs.toFixed(4)),
+        })),
+    };
+  });
 }
 
 /** Runs one load phase and records the CPU that the server and PostgreSQL spent on it. */
@@ -30,6 +121,10 @@ export async function measure(
   const postmaster = postmasterPid(databaseDir);
   const serverPid = server.pid ?? 0;
   const started = loadAverage();
+  if (isCountingStatements) {
+    await resetStatements();
+  }
+
   const serverBefore = cpuSeconds(serverPid);
   const databaseBefore = postmaster ? cpuSeconds(postmaster, true) : 0;
   const load: LoadResult = await runLoad(options);
@@ -41,6 +136,7 @@ export async function measure(
     ...labels,
     loadAverage: started,
     load,
+    statements: isCountingStatements ? await readStatements(completed) : undefined,
     cpuMicrosPerRequest: {
       server: Math.round(((serverAfter - serverBefore) * 1e6) / completed),
       database: Math.round(((databaseAfter - databaseBefore) * 1e6) / completed),
@@ -62,6 +158,10 @@ export function formatMeasurement(measurement: Measurement): string {
     `${load.requestsPerSecond.toFixed(0)} req/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, ` +
     `[${statuses}] errors ${load.errors} timeouts ${load.timeouts}, ` +
     `cpu/request server ${measurement.cpuMicrosPerRequest.server} µs db ${measurement.cpuMicrosPerRequest.database} µs, ` +
-    `load ${measurement.loadAverage}${rowText}`
+    `load ${measurement.loadAverage}${rowText}` +
+    (measurement.statements
+      ? ` statements/request ${measurement.statements.perRequest}, planned ${measurement.statements.plannedShare}, ` +
+        `db plan ${measurement.statements.planMicrosPerRequest} µs + exec ${measurement.statements.execMicrosPerRequest} µs per request`
+      : '')
   );
 }

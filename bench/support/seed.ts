@@ -97,6 +97,9 @@ export async function seedDatabase(): Promise<BenchFixture> {
   await client.connect();
 
   try {
+    // For BENCH_STATEMENTS=1: the cluster preloads the library, the database needs the view.
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+
     const tenants: BenchTenant[] = [];
 
     for (let index = 0; index < tenantCount; index += 1) {

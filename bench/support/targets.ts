@@ -1,9 +1,16 @@
+import path from 'node:path';
+
 import { appUrl, ports, redisUrl } from './bench-config';
 import type { BenchFixture } from './seed';
 import type { ServerSpec } from './server-process';
 
 export type TargetName =
-  'bare-http' | 'express-baseline' | 'express-baseline-cached' | 'nest-fastify' | 'nest-express';
+  | 'bare-http'
+  | 'express-baseline'
+  | 'express-baseline-cached'
+  | 'nest-fastify'
+  | 'nest-express'
+  | 'nest-fastify-before';
 
 const tsNode = ['-r', 'ts-node/register/transpile-only'];
 
@@ -60,6 +67,14 @@ export function targetSpec(
         name,
         port: ports.nestFastify,
         args: ['dist/main.js'],
+        env: { ...base, ...env },
+        readyPath: '/health/live',
+      };
+    case 'nest-fastify-before':
+      return {
+        name,
+        port: ports.nestFastifyBefore,
+        args: [path.join(process.env.BENCH_BEFORE_DIR ?? '', 'dist/main.js')],
         env: { ...base, ...env },
         readyPath: '/health/live',
       };
