@@ -1,6 +1,8 @@
+import type { Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { TestingModuleBuilder } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from 'pino';
 
 import { AppModule } from '../../src/app.module';
 import type { AppConfig } from '../../src/config/app-config';
@@ -25,13 +27,22 @@ export function testConfig(env: Record<string, string | undefined> = {}): AppCon
 export interface TestAppOptions {
   env?: Record<string, string | undefined>;
   config?: AppConfig;
+  /** Extra modules for the test only, such as a controller that throws on purpose. */
+  imports?: Type[];
+  /** Receives every log line instead of stdout. */
+  logDestination?: DestinationStream;
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 }
 
 /** Boots the real AppModule with the same adapter and setup as main.ts; the caller closes it. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<NestFastifyApplication> {
   const config = options.config ?? testConfig(options.env);
-  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
+  let builder = Test.createTestingModule({
+    imports: [
+      AppModule.forRoot(config, { logDestination: options.logDestination }),
+      ...(options.imports ?? []),
+    ],
+  });
 
   if (options.override) {
     builder = options.override(builder);
