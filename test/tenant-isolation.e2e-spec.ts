@@ -70,6 +70,7 @@ describe('Tenant isolation', () => {
 
       return prisma.$transaction((tx) => work(tx));
     };
+
     const result = await runIsolationWorkload(
       tenants.map((tenant) => tenant.tenantId),
       broken,

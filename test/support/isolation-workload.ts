@@ -78,12 +78,14 @@ async function tenantOperation(
       });
       break;
     }
+
     case 1: {
       const rows = await tx.contact.findMany({ select: { tenantId: true } });
 
       result.foreignRows += rows.filter((row) => row.tenantId !== tenantId).length;
       break;
     }
+
     case 2: {
       const rows = await tx.$queryRaw<
         { tenant_id: string }[]
@@ -92,6 +94,7 @@ async function tenantOperation(
       result.foreignRows += rows.filter((row) => row.tenant_id !== tenantId).length;
       break;
     }
+
     default: {
       const updated = await tx.contact.updateManyAndReturn({
         data: { tags: ['touched'] },
