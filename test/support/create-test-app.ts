@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config/load-config';
 import { configureApp, createHttpAdapter } from '../../src/configure-app';
 import { appDatabaseUrl, testRedisUrl } from './test-database';
 
-/** A fixed key for tests only; fixtures encrypt secrets and hash API keys with it. */
+/** A fixed key for tests only. Fixtures encrypt secrets and hash API keys with it. */
 export const testEncryptionKey = Buffer.alloc(32, 7);
 
 export function testConfig(env: Record<string, string | undefined> = {}): AppConfig {

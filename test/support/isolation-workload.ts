@@ -38,7 +38,7 @@ export async function runIsolationWorkload(
         result,
       ),
     ).catch((error: unknown) => {
-      // A broken setup can make the database reject a write for the wrong tenant; count it, do not hide it.
+      // A broken setup can make the database reject a write for the wrong tenant. Count it, do not hide it.
       if (error instanceof Error && /row-level security/i.test(error.message)) {
         result.rejectedWrites += 1;
 
