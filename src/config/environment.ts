@@ -160,11 +160,12 @@ export class Environment {
   @Max(86400)
   RATE_LIMIT_TENANT_WINDOW_SECONDS = 60;
 
-  // Maximum wait for Redis per rate-limit check before the route's outage policy applies.
+  // Maximum wait for Redis per rate-limit check before the route's outage policy applies. Capped
+  // at the Redis client's 500 ms commandTimeout, which would otherwise end the wait first.
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(10)
-  @Max(1000)
+  @Max(500)
   RATE_LIMIT_REDIS_TIMEOUT_MS = 150;
 
   @Matches(/^[A-Za-z0-9:_.-]{1,64}$/, {

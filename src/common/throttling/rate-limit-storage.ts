@@ -14,7 +14,7 @@ import { RateLimiterHealth } from './rate-limiter-health';
 
 export type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
-/** While Redis is failing, one request per interval tries it again; the others skip the wait. */
+/** While Redis is failing, one request per interval tries it again and the others skip the wait. */
 const outageProbeIntervalMs = 1000;
 
 /**
@@ -23,9 +23,9 @@ const outageProbeIntervalMs = 1000;
  *
  * Each Redis call is bounded by RATE_LIMIT_REDIS_TIMEOUT_MS. The shared client never queues
  * commands while disconnected (enableOfflineQueue false), so a refused or dropped connection fails
- * at once. The timeout covers a Redis that keeps the connection open and sends no reply, and fires
- * before the client's own 500 ms commandTimeout. After a failure the store stops waiting on Redis
- * and lets one request per second try it again until a reply arrives.
+ * at once. The timeout covers a Redis that keeps the connection open and sends no reply, and ends
+ * the wait no later than the client's own 500 ms commandTimeout. After a failure the store stops
+ * waiting on Redis and lets one request per second try it again until a reply arrives.
  */
 @Injectable()
 export class RateLimitStorage implements ThrottlerStorage, OnApplicationShutdown {

@@ -30,13 +30,15 @@ export class TenantThrottlerGuard extends RateLimitGuard {
     super(tenantThrottlers(config.rateLimit), storage, config.rateLimit.keyPrefix, reflector);
   }
 
-  protected override async getTracker(request: Record<string, unknown>): Promise<string> {
+  protected override getTracker(request: Record<string, unknown>): Promise<string> {
     const tenant = (request as unknown as FastifyRequest).tenant;
 
     if (!tenant) {
-      throw new TenantThrottlerOrderError(
+      const error = new TenantThrottlerOrderError(
         'TenantThrottlerGuard ran before authentication: list it after the authentication guard, as in @UseGuards(ApiKeyGuard, TenantThrottlerGuard)',
       );
+
+      return Promise.reject(error);
     }
 
     return Promise.resolve(tenant.tenantId);
