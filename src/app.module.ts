@@ -12,6 +12,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { RedisModule } from './redis/redis.module';
+import { ThrottlingModule } from './common/throttling/throttling.module';
 import { TenantsModule } from './tenants/tenants.module';
 
 /** The root module. Feature modules are listed in `features` so a new concern is one import line. */
@@ -27,6 +28,8 @@ export class AppModule {
       DatabaseModule,
       RedisModule,
       CryptoModule,
+      // Listed before the features so its global guard runs before any guard they register.
+      ThrottlingModule,
     ];
     const features = [HealthModule, TenantsModule];
 

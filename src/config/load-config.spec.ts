@@ -46,4 +46,39 @@ describe('loadConfig', () => {
 
     expect(config.encryptionKey?.equals(Buffer.alloc(32, 1))).toBe(true);
   });
+
+  it('applies the rate-limit defaults', () => {
+    const { rateLimit } = loadConfig({});
+
+    expect(rateLimit.ipBurst).toEqual({ limit: 100, windowSeconds: 10 });
+    expect(rateLimit.ipSustained).toEqual({ limit: 2000, windowSeconds: 600 });
+    expect(rateLimit.tenant).toEqual({ limit: 300, windowSeconds: 60 });
+    expect(rateLimit.redisTimeoutMs).toBe(150);
+    expect(rateLimit.keyPrefix).toBe('aias:rate-limit:');
+  });
+
+  it('parses the rate-limit variables', () => {
+    const { rateLimit } = loadConfig({
+      RATE_LIMIT_IP_BURST_LIMIT: '5',
+      RATE_LIMIT_IP_BURST_WINDOW_SECONDS: '2',
+      RATE_LIMIT_TENANT_LIMIT: '7',
+      RATE_LIMIT_REDIS_TIMEOUT_MS: '250',
+      RATE_LIMIT_KEY_PREFIX: 'staging:rl:',
+    });
+
+    expect(rateLimit.ipBurst).toEqual({ limit: 5, windowSeconds: 2 });
+    expect(rateLimit.tenant.limit).toBe(7);
+    expect(rateLimit.redisTimeoutMs).toBe(250);
+    expect(rateLimit.keyPrefix).toBe('staging:rl:');
+  });
+
+  it.each([
+    ['RATE_LIMIT_IP_BURST_LIMIT', '0'],
+    ['RATE_LIMIT_IP_SUSTAINED_WINDOW_SECONDS', 'ten'],
+    ['RATE_LIMIT_TENANT_WINDOW_SECONDS', '0'],
+    ['RATE_LIMIT_REDIS_TIMEOUT_MS', '5000'],
+    ['RATE_LIMIT_KEY_PREFIX', 'has space'],
+  ])('rejects an invalid %s', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
+  });
 });

@@ -74,5 +74,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       drainDelayMs: environment.SHUTDOWN_DRAIN_DELAY_MS,
     },
     healthCheckTimeoutMs: environment.HEALTH_CHECK_TIMEOUT_MS,
+    rateLimit: {
+      ipBurst: {
+        limit: environment.RATE_LIMIT_IP_BURST_LIMIT,
+        windowSeconds: environment.RATE_LIMIT_IP_BURST_WINDOW_SECONDS,
+      },
+      ipSustained: {
+        limit: environment.RATE_LIMIT_IP_SUSTAINED_LIMIT,
+        windowSeconds: environment.RATE_LIMIT_IP_SUSTAINED_WINDOW_SECONDS,
+      },
+      tenant: {
+        limit: environment.RATE_LIMIT_TENANT_LIMIT,
+        windowSeconds: environment.RATE_LIMIT_TENANT_WINDOW_SECONDS,
+      },
+      redisTimeoutMs: environment.RATE_LIMIT_REDIS_TIMEOUT_MS,
+      keyPrefix: environment.RATE_LIMIT_KEY_PREFIX,
+    },
   };
 }

@@ -1,4 +1,6 @@
-import type { Type } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+
+import type { ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { TestingModuleBuilder } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -13,6 +15,20 @@ import { appDatabaseUrl, testRedisUrl } from './test-database';
 /** A fixed key for tests only. Fixtures encrypt secrets and hash API keys with it. */
 export const testEncryptionKey = Buffer.alloc(32, 7);
 
+/**
+ * Rate limits high enough that tests sending many requests from 127.0.0.1 are not throttled, and a
+ * Redis key prefix of its own per app, so counts never carry over between tests or runs. Tests of
+ * rate limiting set their own limits through `env`.
+ */
+function testRateLimitEnv(): Record<string, string> {
+  return {
+    RATE_LIMIT_IP_BURST_LIMIT: '1000000',
+    RATE_LIMIT_IP_SUSTAINED_LIMIT: '1000000',
+    RATE_LIMIT_TENANT_LIMIT: '1000000',
+    RATE_LIMIT_KEY_PREFIX: `test:${randomUUID()}:`,
+  };
+}
+
 export function testConfig(env: Record<string, string | undefined> = {}): AppConfig {
   return loadConfig({
     NODE_ENV: 'test',
@@ -20,6 +36,7 @@ export function testConfig(env: Record<string, string | undefined> = {}): AppCon
     REDIS_URL: testRedisUrl,
     APP_ENCRYPTION_KEY: testEncryptionKey.toString('base64'),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...testRateLimitEnv(),
     ...env,
   });
 }
@@ -28,7 +45,7 @@ export interface TestAppOptions {
   env?: Record<string, string | undefined>;
   config?: AppConfig;
   /** Extra modules for the test only, such as a controller that throws on purpose. */
-  imports?: Type[];
+  imports?: ModuleMetadata['imports'];
   /** Receives every log line instead of stdout. */
   logDestination?: DestinationStream;
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
