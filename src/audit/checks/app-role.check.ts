@@ -75,7 +75,7 @@ function roleRisks(role: ReachableRole, database: string): RoleRisk[] {
       check: 'app-role-table-privileges',
       problem:
         privilege === 'TRUNCATE'
-          ? `holds TRUNCATE on ${table}; TRUNCATE ignores row-level security and empties the table for every tenant`
+          ? `holds TRUNCATE on ${table}, which ignores row-level security and empties the table for every tenant`
           : `holds TRIGGER on ${table}, so it can attach code that runs with the rights of whoever writes the table next`,
       fix: `REVOKE ${privilege} ON ${table} FROM ${name};`,
     });
