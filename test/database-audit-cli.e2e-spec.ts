@@ -85,6 +85,13 @@ describe('Database audit command', () => {
     expect(result.stderr).toContain('pass --admin-url or set AUDIT_DATABASE_URL');
   });
 
+  it('exits 2 for a schema that does not exist', async () => {
+    const result = await runCli(['--admin-url', superuserUrl(clean), '--schemas', 'public,app']);
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('Schema app not found in the database');
+  });
+
   it('exits 2 when the database does not exist', async () => {
     const result = await runCli(['--admin-url', superuserUrl(`${clean}_missing`)]);
 

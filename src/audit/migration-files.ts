@@ -18,9 +18,9 @@ function sha256(text: string): string {
 }
 
 /**
- * Returns the checksums under which Prisma's schema engine treats migration.sql as unchanged: the
- * SHA-256 of the file as it is, with CRLF turned into LF, and with LF turned into CRLF (checksum.rs
- * in prisma-engines), so a checkout with other line endings is not reported as edited.
+ * Returns the checksums under which Prisma's schema engine treats migration.sql as unchanged (see
+ * checksum.rs in prisma-engines). They are the SHA-256 of the file as it is, with CRLF turned into
+ * LF, and with LF turned into CRLF, so a checkout with other line endings is not reported as edited.
  */
 export function acceptedChecksums(sql: string): string[] {
   return [sha256(sql), sha256(sql.replaceAll('\r\n', '\n')), sha256(sql.replaceAll('\n', '\r\n'))];

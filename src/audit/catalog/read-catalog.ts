@@ -29,7 +29,28 @@ export interface Catalog {
   appliedMigrations: AppliedMigration[] | null;
 }
 
+export class MissingSchemaError extends Error {
+  override readonly name = 'MissingSchemaError';
+}
+
+async function assertSchemasExist(client: Client, schemas: string[]): Promise<void> {
+  const result = await client.query<{ nspname: string }>(
+    'SELECT nspname FROM pg_namespace WHERE nspname = ANY($1::text[])',
+    [schemas],
+  );
+  const found = new Set(result.rows.map((row) => row.nspname));
+  const missing = schemas.filter((schema) => !found.has(schema));
+
+  if (missing.length > 0) {
+    throw new MissingSchemaError(
+      `Schema ${missing.join(', ')} not found in the database; check --schemas and --admin-url.`,
+    );
+  }
+}
+
 export async function readCatalog(client: Client, target: AuditTarget): Promise<Catalog> {
+  await assertSchemasExist(client, target.schemas);
+
   const server = await client.query<{ database: string; version: number }>(
     `SELECT current_database() AS database, current_setting('server_version_num')::int AS version`,
   );

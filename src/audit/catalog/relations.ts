@@ -27,7 +27,7 @@ const anyColumnPrivilege = 'SELECT, INSERT, UPDATE, REFERENCES';
 
 const relationsQuery = `
   SELECT c.oid, format('%I.%I', n.nspname, c.relname) AS name, c.relkind AS kind,
-    c.relname AS bare_name,
+    c.relname AS unqualified_name,
     c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security,
     COALESCE(c.reloptions, '{}')::text[] AS options,
     EXISTS (
@@ -66,7 +66,7 @@ const relationsQuery = `
 interface RelationRow {
   oid: number;
   name: string;
-  bare_name: string;
+  unqualified_name: string;
   kind: 'r' | 'p' | 'v' | 'm';
   row_security: boolean;
   force_row_security: boolean;
@@ -111,13 +111,13 @@ export async function readRelations(
   return result.rows.map((row) => ({
     oid: row.oid,
     name: row.name,
-    unqualifiedName: row.bare_name,
+    unqualifiedName: row.unqualified_name,
     kind: kinds[row.kind],
     rowSecurity: row.row_security,
     forceRowSecurity: row.force_row_security,
     securityInvoker: row.options.some((option) => securityInvokerOption.test(option)),
     hasTenantColumn: row.has_tenant_column,
-    isTenantsTable: kinds[row.kind] === 'table' && row.bare_name === options.tenantsTable,
+    isTenantsTable: kinds[row.kind] === 'table' && row.unqualified_name === options.tenantsTable,
     appHasAccess: row.app_has_access,
     supabaseGrantees: row.supabase_grantees,
     resolver:

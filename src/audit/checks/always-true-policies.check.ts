@@ -16,11 +16,9 @@ function alwaysTrueClauses(policy: Policy): string[] {
 
 /**
  * Lists why an always-true policy is not the tenant-resolution exception. The exception is a
- * SELECT-only policy TO the resolver role alone, where that role cannot log in, is no superuser,
- * has no BYPASSRLS, cannot be reached from the application role, may read only chosen columns of
- * the table (column grants, no table-wide SELECT) and may not write it. Under those conditions only
- * the SECURITY DEFINER functions it owns can use the policy, and they return what authentication
- * needs.
+ * SELECT-only policy TO the resolver role alone. That role cannot log in, is no superuser, has no
+ * BYPASSRLS and cannot be reached from the application role. It may read only chosen columns of
+ * the table (column grants, no table-wide SELECT) and may not write it.
  */
 function resolverExceptionViolations(
   policy: Policy,
@@ -52,11 +50,10 @@ function resolverExceptionViolations(
 }
 
 /**
- * No permissive policy is always true (USING (true), WITH CHECK (true) and the like) for the
- * application role or PUBLIC: such a policy shows or accepts every tenant's rows. The one allowed
- * case is the tenant-resolution read policy (see resolverExceptionViolations), reported as info.
- * An always-true policy for some other role is a warning, because that role then reads across
- * tenants.
+ * Reports permissive policies with an always-true clause (USING (true), WITH CHECK (true) and the
+ * like), which show or accept every tenant's rows. For the application role or PUBLIC that is an
+ * error. The tenant-resolution read policy (see resolverExceptionViolations) is info. For any
+ * other role it is a warning, because that role then reads across tenants.
  */
 export function checkAlwaysTruePolicies({ catalog, target }: CheckContext): Finding[] {
   return catalog.policies.flatMap((policy): Finding[] => {
@@ -90,7 +87,7 @@ export function checkAlwaysTruePolicies({ catalog, target }: CheckContext): Find
           check: 'policy-always-true',
           severity: 'info',
           object,
-          problem: `Tenant-resolution read policy: ${target.resolverRole} may read ${table?.resolver?.readableColumns.join(', ')} across tenants, only through the SECURITY DEFINER functions it owns.`,
+          problem: `Tenant-resolution read policy: ${target.resolverRole} may read ${table?.resolver?.readableColumns.join(', ')} across tenants; it cannot log in and the application role cannot become it.`,
           fix: 'Nothing to do; keep the column grants to the columns those functions return.',
         },
       ];

@@ -17,7 +17,7 @@ const attributes = [
   [
     'canCreateRole',
     'CREATEROLE',
-    'can create roles and manage memberships, up to granting itself a role that owns the tables',
+    'can create roles and, before PostgreSQL 16, grant itself any non-superuser role, such as the table owner',
   ],
   ['canCreateDatabase', 'CREATEDB', 'can create databases, a DDL right'],
   [
@@ -27,10 +27,10 @@ const attributes = [
   ],
 ] as const;
 
-// Predefined roles that read or write past RLS grants or the server's files.
+// Predefined roles that open every table or the server's files to their members.
 const riskyPredefinedRoles: Record<string, string> = {
-  pg_read_all_data: 'reads every table, including those without RLS',
-  pg_write_all_data: 'writes every table, including those without RLS',
+  pg_read_all_data: 'may SELECT every table, so tables without RLS are open to it',
+  pg_write_all_data: 'may write every table, so tables without RLS are open to it',
   pg_read_server_files: "reads the server's files",
   pg_write_server_files: "writes the server's files",
   pg_execute_server_program: 'runs programs on the server',
@@ -108,10 +108,10 @@ function membershipFinding(role: ReachableRole, appRole: string, database: strin
 }
 
 /**
- * The application role is no superuser, has no BYPASSRLS, CREATEROLE, CREATEDB or REPLICATION,
- * owns nothing in this database (and no database), may not create objects in any schema or
- * schemas in the database, holds no TRUNCATE or TRIGGER on the audited tables, and is a member,
- * directly or through other roles, of no role that has any of these rights.
+ * Reports every right of the application role that gets around RLS or changes the schema:
+ * SUPERUSER, BYPASSRLS, CREATEROLE, CREATEDB, REPLICATION, owned objects or databases, CREATE on a
+ * schema or on the database, and TRUNCATE or TRIGGER on an audited table. The same rights on any
+ * role it is a member of, directly or through other roles, are reported as memberships.
  */
 export function checkAppRole({ catalog, target }: CheckContext): Finding[] {
   const [app, ...others] = catalog.roles.reachable;

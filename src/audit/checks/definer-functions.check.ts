@@ -96,12 +96,12 @@ function functionFindings(fn: DefinerFunction, definerSchema: string): Finding[]
 }
 
 /**
- * SECURITY DEFINER functions are the one sanctioned way around row-level security, so each must
- * stay as narrow as tenant resolution needs: it lives in the tenant-resolution schema, has a fixed
- * search_path ending in pg_temp, is owned by a NOLOGIN role without SUPERUSER or BYPASSRLS, is not
- * executable by PUBLIC, is STABLE or IMMUTABLE and has an owner that may not write any audited
- * table. Checked are the definer functions in the audited schemas, in the tenant-resolution schema,
- * and any other the application role can call.
+ * Reports SECURITY DEFINER functions wider than tenant resolution needs. Such functions are the one
+ * sanctioned way around row-level security, so each must live in the tenant-resolution schema,
+ * have a fixed search_path ending in pg_temp, be owned by a NOLOGIN role without SUPERUSER or
+ * BYPASSRLS, not be executable by PUBLIC, be STABLE or IMMUTABLE, and have an owner that may not
+ * write any audited table. Checked are the definer functions in the audited schemas, in the
+ * tenant-resolution schema, and any other the application role can call.
  *
  * NOTE: which columns a function returns is left to review; the audit only bounds what its owner
  * may read and write.

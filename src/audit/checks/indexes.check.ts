@@ -43,8 +43,8 @@ function isTenantOwned(table: Relation): boolean {
 }
 
 /**
- * Every foreign key has an index whose leading columns are the key's columns, led by tenant_id on
- * tenant-owned tables. Without it, deleting or updating a referenced row scans the whole
+ * Reports foreign keys without an index whose leading columns are the key's columns, led by
+ * tenant_id on tenant-owned tables. Without it, deleting or updating a referenced row scans the whole
  * referencing table, and a tenant-scoped lookup by the key cannot use an index.
  */
 export function checkForeignKeyIndexes({ catalog }: CheckContext): Finding[] {
@@ -75,8 +75,8 @@ export function checkForeignKeyIndexes({ catalog }: CheckContext): Finding[] {
 }
 
 /**
- * Every column a policy reads is indexed, because PostgreSQL adds the policy to every query on the
- * table: on a tenant-owned table by an index that starts with tenant_id and contains the column,
+ * Reports policy columns without an index. PostgreSQL adds the policy to every query on the table,
+ * so each column it reads needs one: on a tenant-owned table by an index that starts with tenant_id and contains the column,
  * elsewhere (the tenants table, keyed by id) by an index that starts with the column.
  */
 export function checkPolicyColumnIndexes({ catalog }: CheckContext): Finding[] {
@@ -117,7 +117,7 @@ export function checkPolicyColumnIndexes({ catalog }: CheckContext): Finding[] {
   return findings;
 }
 
-/** The indexes in requiredIndexes exist: an index whose leading key columns are these, in order. */
+/** Reports entries of requiredIndexes that no index has as its leading key columns, in order. */
 export function checkRequiredIndexes({ catalog, target }: CheckContext): Finding[] {
   return requiredIndexes.flatMap((required): Finding[] => {
     const table = catalog.relations.find(

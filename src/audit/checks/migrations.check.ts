@@ -5,9 +5,9 @@ const deployCommand =
   'MIGRATION_DATABASE_URL=<owner role URL> npm run db:migrate (prisma migrate deploy)';
 
 /**
- * The migrations table matches prisma/migrations: every folder is applied (finished, not rolled
- * back) with the checksum of its migration.sql, no migration has failed, and the database has
- * applied no migration this checkout lacks.
+ * Reports where the migrations table differs from prisma/migrations. Expected: every folder is
+ * applied (finished, not rolled back) with the checksum of its migration.sql, no migration has
+ * failed, and the database has applied no migration this checkout lacks.
  */
 export function checkMigrations({ catalog, target, migrationFiles }: CheckContext): Finding[] {
   const applied = catalog.appliedMigrations;

@@ -18,7 +18,7 @@ export function stripOuterParentheses(expression: string): string {
   return current;
 }
 
-/** Splits on a keyword or operator that stands outside parentheses and quotes. */
+/** Splits on a keyword or operator that appears outside parentheses and quotes. */
 export function splitTopLevel(expression: string, separator: string): string[] {
   const parts: string[] = [];
   let depth = 0;

@@ -2,14 +2,14 @@ import type { Finding } from '../finding';
 import type { CheckContext } from './check-context';
 
 /**
- * Every table in the audited schemas has row-level security enabled and forced. FORCE makes the
- * policies bind the table owner too, so a migration or a maintenance session that runs as the
+ * Reports tables in the audited schemas without row-level security enabled and forced. FORCE makes
+ * the policies bind the table owner too, so a migration or a maintenance session that runs as the
  * owner sees no more than the service would.
  *
- * A table the application role cannot touch at all (no table or column privilege, directly,
- * through PUBLIC or through a role it can become) is reported as info: PostgreSQL refuses such a
- * query before RLS is consulted, so RLS would change nothing for the service there. This is the
- * case of _prisma_migrations, which only the owner role reads and writes.
+ * A table the application role cannot touch at all is reported as info. That means no table or
+ * column privilege, whether direct, through PUBLIC or through a role it can become. PostgreSQL
+ * rejects such a query before RLS is consulted, so RLS would change nothing for the service there.
+ * This is the case of _prisma_migrations, which only the owner role reads and writes.
  */
 export function checkRowSecurity({ catalog }: CheckContext): Finding[] {
   const findings: Finding[] = [];

@@ -20,11 +20,11 @@ function bypassReason(relation: Relation): string | null {
 }
 
 /**
- * On Supabase the anon and authenticated roles are what the public Data API runs as, so they may
- * hold no privilege on a relation that row-level security does not guard (a table without RLS, a
- * view that is not security_invoker, a materialized view). Grants on guarded tenant-owned tables
- * are a warning: the tenant policies apply to every role and trust app.tenant_id, which those
- * roles have no business setting. Supabase is recognised by the presence of the roles.
+ * Reports Supabase API roles (anon, authenticated) with privileges on relations that row-level
+ * security does not guard: a table without RLS, a view that is not security_invoker, a
+ * materialized view. The public Data API runs as those roles. Grants on guarded tenant-owned
+ * tables are a warning, because the tenant policies apply to every role and trust app.tenant_id.
+ * Supabase is recognised by the presence of the roles.
  */
 export function checkSupabaseRoles({ catalog, target }: CheckContext): Finding[] {
   const present = catalog.roles.supabaseRoles;

@@ -38,10 +38,10 @@ function policyFix(table: string, column: string): string {
 }
 
 /**
- * Every tenant-owned table has permissive policies for the application role that cover SELECT,
- * INSERT, UPDATE and DELETE. Without one, RLS denies that command outright; the project keeps one
- * FOR ALL policy per table and withholds a privilege instead (audit_log has no UPDATE or DELETE
- * grant), so a missing command means a policy was dropped or narrowed by mistake.
+ * Reports tenant-owned tables where the permissive policies for the application role do not cover
+ * SELECT, INSERT, UPDATE and DELETE. Without a policy RLS denies that command outright. The project
+ * keeps one FOR ALL policy per table and withholds a privilege instead (audit_log has no UPDATE or
+ * DELETE grant), so a missing command means a policy was dropped or narrowed by mistake.
  */
 export function checkPolicyCommands({ catalog }: CheckContext): Finding[] {
   const byTable = appPermissivePolicies(catalog.policies);
@@ -102,8 +102,8 @@ function predicateProblems(policy: Policy, column: string): string[] {
 }
 
 /**
- * Each permissive policy the application role is subject to on a tenant-owned table pins the
- * tenant column to current_setting('app.tenant_id') in USING (which rows it sees and changes) and
+ * Reports permissive policies for the application role on tenant-owned tables that do not pin the
+ * tenant column to current_setting('app.tenant_id') in USING (which rows it reads and changes) and
  * in WITH CHECK (which rows it may write). Always-true clauses are left to checkAlwaysTruePolicies.
  */
 export function checkTenantPredicates({ catalog }: CheckContext): Finding[] {
@@ -129,10 +129,10 @@ export function checkTenantPredicates({ catalog }: CheckContext): Finding[] {
 }
 
 /**
- * No two permissive policies apply to the application role for the same command on one table.
- * PostgreSQL ORs permissive policies, so a second one can only let more rows through; one
- * permissive policy per command keeps the tenant predicate the whole rule, and extra conditions
- * belong in AS RESTRICTIVE policies, which are ANDed.
+ * Reports tables where two permissive policies apply to the application role for one command.
+ * PostgreSQL ORs permissive policies, so a second one can only let more rows through. With one
+ * permissive policy per command the tenant predicate is the whole rule. Extra conditions belong in
+ * AS RESTRICTIVE policies, which are ANDed.
  */
 export function checkPermissiveOverlap({ catalog }: CheckContext): Finding[] {
   const findings: Finding[] = [];

@@ -5,9 +5,10 @@ import type { CheckContext } from './check-context';
 const securityInvokerVersion = 150000;
 
 /**
- * Every view in the audited schemas is security_invoker, so the policies of the tables beneath it
- * are applied for the role that queries the view rather than for the view's owner. Materialized
- * views are reported too: they store rows, and row-level security does not apply to them.
+ * Reports views in the audited schemas that are not security_invoker. Such a view applies the
+ * policies of the tables beneath it for the view's owner rather than for the role that queries it.
+ * Materialized views are reported too: they store rows, and row-level security does not apply to
+ * them.
  */
 export function checkViews({ catalog }: CheckContext): Finding[] {
   return catalog.relations.flatMap((relation): Finding[] => {

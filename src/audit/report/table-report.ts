@@ -52,7 +52,7 @@ function renderRow(cells: string[][], widths: number[]): string[] {
 
 /**
  * Renders the report as a plain-text table that fits `totalWidth` columns where it can. The last
- * column holds the problem and, on the lines below it, the fix; it never gets narrower than 30
+ * column contains the problem and, on the lines below it, the fix; it never gets narrower than 30
  * characters, so a very narrow terminal wraps lines.
  */
 export function renderTable(report: AuditReport, totalWidth: number): string {
