@@ -38,6 +38,18 @@ describe('loadConfig', () => {
     );
   });
 
+  it('rejects a drain delay that leaves no time to drain', () => {
+    expect(() =>
+      loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: '5000', SHUTDOWN_TIMEOUT_MS: '5000' }),
+    ).toThrow(/SHUTDOWN_DRAIN_DELAY_MS: must be less than SHUTDOWN_TIMEOUT_MS \(5000\)/);
+  });
+
+  it('accepts a drain delay shorter than the timeout', () => {
+    const config = loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: '5000', SHUTDOWN_TIMEOUT_MS: '25000' });
+
+    expect(config.shutdown).toEqual({ drainDelayMs: 5000, timeoutMs: 25000 });
+  });
+
   it('decodes the encryption key', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgresql://app@db/aias',

@@ -40,6 +40,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
 
+  if (environment.SHUTDOWN_DRAIN_DELAY_MS >= environment.SHUTDOWN_TIMEOUT_MS) {
+    throw new ConfigError(
+      `Invalid configuration:\n  SHUTDOWN_DRAIN_DELAY_MS: must be less than SHUTDOWN_TIMEOUT_MS (${environment.SHUTDOWN_TIMEOUT_MS}), or in-flight requests get no time to finish`,
+    );
+  }
+
   return {
     env: environment.NODE_ENV,
     port: environment.PORT,
