@@ -1,38 +1,14 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
-
 import type { AppConfig } from './app-config';
 import { Environment } from './environment';
+import { ConfigError, validateVariables } from './validate-variables';
 
 import packageJson from '../../package.json';
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-function validateEnvironment(source: NodeJS.ProcessEnv): Environment {
-  const present = Object.fromEntries(
-    Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
-  );
-  const environment = plainToInstance(Environment, present, { exposeDefaultValues: true });
-  const errors = validateSync(environment, { whitelist: false, skipMissingProperties: false });
-
-  if (errors.length > 0) {
-    const lines = errors.map((error) => {
-      const reasons = Object.values(error.constraints ?? {}).join('; ');
-
-      return `  ${error.property}: ${reasons}`;
-    });
-
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-
-  return environment;
-}
+export { ConfigError };
 
 /** Builds the typed configuration from environment variables; throws ConfigError naming each bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
-  const environment = validateEnvironment(source);
+  const environment = validateVariables(Environment, source);
 
   if (environment.DATABASE_URL && !environment.APP_ENCRYPTION_KEY) {
     throw new ConfigError(
