@@ -1,3 +1,5 @@
+import { isUUID } from 'class-validator';
+
 import { DomainError } from '../errors/domain-error';
 
 /** A position in a list ordered by (createdAt DESC, id DESC): the last row of the previous page. */
@@ -13,8 +15,6 @@ export class InvalidCursorError extends DomainError {
     super('cursor is invalid: pass the nextCursor value of a previous page unchanged');
   }
 }
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Encodes a position as an opaque base64url string. Clients must treat it as opaque, so the format
@@ -42,7 +42,7 @@ export function decodeCursor(cursor: string): CursorPosition {
 
   const [createdAt, id] = payload as unknown[];
 
-  if (typeof createdAt !== 'string' || typeof id !== 'string' || !uuidPattern.test(id)) {
+  if (typeof createdAt !== 'string' || typeof id !== 'string' || !isUUID(id)) {
     throw new InvalidCursorError();
   }
 
