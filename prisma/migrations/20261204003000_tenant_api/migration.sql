@@ -1,12 +1,12 @@
 -- Tenant API and administration CLI.
 
--- Opportunity pages filtered by pipeline, in (created_at DESC, id DESC) order. The existing
--- (tenant_id, pipeline_id, status) index cannot serve them well for the application role: under
--- row-level security PostgreSQL uses only leakproof operators of the query's own conditions as
--- index conditions, and enum equality (enum_eq) is not leakproof in PostgreSQL 15. So status is
--- filtered after the index lookup, the pages of a pipeline had to be sorted in full, and this index
--- lets the scan read rows in page order and stop when the page is full. The (tenant_id,
--- pipeline_id, status) index stays for counts per status.
+-- Opportunity pages filtered by pipeline, in (created_at DESC, id DESC) order: this index returns
+-- rows in page order, so the scan stops when the page is full, whatever share of the tenant's
+-- opportunities the pipeline has. The (tenant_id, pipeline_id, status) index cannot do that for the
+-- application role. Under row-level security PostgreSQL uses a condition of the query as an index
+-- condition only if its operator is leakproof, and enum equality (enum_eq) is not in PostgreSQL 15,
+-- so status is filtered after the lookup and the page has to be sorted. That index stays for
+-- counts per status.
 CREATE INDEX "opportunities_tenant_id_pipeline_id_created_at_id_idx"
   ON "opportunities" ("tenant_id", "pipeline_id", "created_at" DESC, "id" DESC);
 
