@@ -93,6 +93,21 @@ describe('Tenant API authentication', () => {
     expect(response.json()).toMatchObject(unauthorized);
   });
 
+  it('rejects a key whose scopes are NULL with 403', async () => {
+    const scopeless = await seedTenant();
+
+    await asTenant(scopeless.tenantId, (client) =>
+      client.query('UPDATE api_keys SET scopes = NULL WHERE prefix = $1', [
+        scopeless.readKey.split('_')[1],
+      ]),
+    );
+
+    const response = await get('/v1/pipelines', { authorization: `Bearer ${scopeless.readKey}` });
+
+    expect(response.statusCode).toBe(403);
+    expect(response.json().message).toBe('API key lacks the required scope: read');
+  });
+
   it('rejects a suspended tenant’s key with 403', async () => {
     const suspended = await seedTenant({ status: 'suspended' });
     const response = await get('/v1/pipelines', { 'x-api-key': suspended.readKey });

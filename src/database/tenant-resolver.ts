@@ -55,7 +55,7 @@ export class TenantResolver {
         key_id: string;
         tenant_id: string;
         key_hash: string;
-        scopes: string[];
+        scopes: string[] | null;
         revoked_at: Date | null;
         tenant_status: TenantStatus;
       }[]
@@ -77,7 +77,9 @@ export class TenantResolver {
       status: row.tenant_status,
       keyId: row.key_id,
       keyHash: row.key_hash,
-      scopes: row.scopes,
+      // The column is a nullable TEXT[], which is how Prisma maps String[]. A key without scopes
+      // gets 403 on every scoped route instead of failing on null.
+      scopes: row.scopes ?? [],
       revokedAt: row.revoked_at,
     };
   }
