@@ -17,7 +17,8 @@ export interface ResolvedApiKey extends ResolvedTenant {
 }
 
 /**
- * The only code that reads tenant-owned rows before the tenant is known.
+ * The only code in the service that reads tenant-owned rows before the tenant is known. The
+ * administration CLI has one more such path, TenantDirectoryRepository, through the same schema.
  *
  * Every other query runs inside TenantDatabase.transaction, where row-level security shows one
  * tenant's rows. Authentication has to find the tenant first: a webhook names the receiving number,
