@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 
-import { AuditModule } from '../audit/audit.module';
+import { AuditLogModule } from '../audit-log/audit-log.module';
 import { ApiKeyAdminRepository } from './api-key-admin.repository';
 import { ApiKeyAdminService } from './api-key-admin.service';
 import { TenantAdminRepository } from './tenant-admin.repository';
@@ -13,7 +13,7 @@ import { WebhookSecretRepository } from './webhook-secret.repository';
 
 /** Operator actions behind the administration CLI. Each change writes audit_log in its transaction. */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditLogModule],
   providers: [
     ApiKeyAdminRepository,
     ApiKeyAdminService,

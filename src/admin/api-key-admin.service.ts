@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { AuditLogRepository } from '../audit/audit-log.repository';
+import { AuditLogRepository } from '../audit-log/audit-log.repository';
 import { ApiKeyHasher } from '../common/crypto/api-key';
 import { TenantDatabase } from '../database/tenant-database';
 import { validateName, validateScopes } from './admin-input';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
 
-import { AuditLogRepository } from '../audit/audit-log.repository';
+import { AuditLogRepository } from '../audit-log/audit-log.repository';
 import { TenantDatabase } from '../database/tenant-database';
 import type { TenantStatus } from '../generated/prisma/enums';
 import { validateName, validateRegion, validateSlug, validateTimezone } from './admin-input';

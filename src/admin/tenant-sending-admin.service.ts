@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { AuditLogRepository } from '../audit/audit-log.repository';
+import { AuditLogRepository } from '../audit-log/audit-log.repository';
 import { toE164 } from '../common/phone/to-e164';
 import { TenantDatabase } from '../database/tenant-database';
 import { MAX_REPLY_CAP, MAX_SEND_CAP, validateCount } from './admin-input';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { AuditLogRepository } from '../audit/audit-log.repository';
+import { AuditLogRepository } from '../audit-log/audit-log.repository';
 import { SecretBox } from '../common/crypto/secret-box';
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';

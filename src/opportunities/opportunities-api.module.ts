@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
-import { AuditModule } from '../audit/audit.module';
+import { AuditLogModule } from '../audit-log/audit-log.module';
+import { ThrottlingModule } from '../common/throttling/throttling.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { OpportunitiesController } from './opportunities.controller';
 import { OpportunitiesQueryRepository } from './opportunities-query.repository';
@@ -11,7 +12,7 @@ import { PipelinesController } from './pipelines.controller';
 
 /** Opportunities and pipelines in the tenant API (/v1/opportunities, /v1/pipelines). */
 @Module({
-  imports: [TenantsModule, AuditModule],
+  imports: [ThrottlingModule, TenantsModule, AuditLogModule],
   controllers: [OpportunitiesController, PipelinesController],
   providers: [
     OpportunitiesQueryService,

@@ -6,4 +6,4 @@ import { AuditLogRepository } from './audit-log.repository';
   providers: [AuditLogRepository],
   exports: [AuditLogRepository],
 })
-export class AuditModule {}
+export class AuditLogModule {}
