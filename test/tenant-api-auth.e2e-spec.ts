@@ -144,3 +144,39 @@ describe('Tenant API authentication', () => {
     expect(recorded).toBeInstanceOf(Date);
   });
 });
+
+describe('Tenant API rate limit', () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await createTestApp({ env: { RATE_LIMIT_TENANT_LIMIT: '2' } });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('limits each tenant separately', async () => {
+    const [limited, other] = await Promise.all([seedTenant(), seedTenant()]);
+    const statuses: number[] = [];
+
+    for (const url of ['/v1/pipelines', '/v1/conversations', '/v1/opportunities']) {
+      const response = await app.inject({
+        method: 'GET',
+        url,
+        headers: { authorization: `Bearer ${limited.readKey}` },
+      });
+
+      statuses.push(response.statusCode);
+    }
+
+    const otherResponse = await app.inject({
+      method: 'GET',
+      url: '/v1/pipelines',
+      headers: { authorization: `Bearer ${other.readKey}` },
+    });
+
+    expect(statuses).toEqual([200, 200, 429]);
+    expect(otherResponse.statusCode).toBe(200);
+  });
+});

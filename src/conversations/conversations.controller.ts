@@ -1,10 +1,11 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 
 import { CurrentTenant } from '../common/auth/current-tenant.decorator';
 import { RequireScopes } from '../common/auth/require-scopes.decorator';
 import type { AuthenticatedTenant } from '../common/auth/tenant-request';
 import type { Page } from '../common/pagination/page';
 import { UuidParam } from '../common/pipes/uuid-param';
+import { UseTenantRateLimit } from '../common/throttling/tenant-throttler.guard';
 import { ApiKeyGuard } from '../tenants/api-key.guard';
 import { ConversationsQueryService } from './conversations-query.service';
 import type { ConversationView, MessageView } from './conversations-query.repository';
@@ -12,7 +13,7 @@ import { ListConversationsQuery } from './dto/list-conversations.dto';
 import { ListMessagesQuery } from './dto/list-messages.dto';
 
 @Controller('v1/conversations')
-@UseGuards(ApiKeyGuard)
+@UseTenantRateLimit(ApiKeyGuard)
 @RequireScopes(['read'])
 export class ConversationsController {
   constructor(private readonly conversations: ConversationsQueryService) {}

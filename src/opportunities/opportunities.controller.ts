@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Patch, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Query } from '@nestjs/common';
 
 import { CurrentTenant } from '../common/auth/current-tenant.decorator';
 import { RequireScopes } from '../common/auth/require-scopes.decorator';
 import type { AuthenticatedTenant } from '../common/auth/tenant-request';
 import type { Page } from '../common/pagination/page';
 import { UuidParam } from '../common/pipes/uuid-param';
+import { UseTenantRateLimit } from '../common/throttling/tenant-throttler.guard';
 import { ApiKeyGuard } from '../tenants/api-key.guard';
 import { ListOpportunitiesQuery } from './dto/list-opportunities.dto';
 import { UpdateOpportunityStatusDto } from './dto/update-opportunity-status.dto';
@@ -13,7 +14,7 @@ import type { OpportunityView } from './opportunities-query.repository';
 import { OpportunityStatusService } from './opportunity-status.service';
 
 @Controller('v1/opportunities')
-@UseGuards(ApiKeyGuard)
+@UseTenantRateLimit(ApiKeyGuard)
 @RequireScopes(['read'])
 export class OpportunitiesController {
   constructor(
