@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 
 import { AdminModule } from '../admin/admin.module';
@@ -8,7 +7,7 @@ import { CryptoModule } from '../common/crypto/crypto.module';
 import type { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
-import { redactPaths } from '../logging/redact-paths';
+import { LoggingModule } from '../logging/logging.module';
 import { CLI_DEFAULT_ACTOR, CLI_IO } from './cli-io';
 import type { CliIo } from './cli-io';
 import {
@@ -54,7 +53,8 @@ const commands = [
 
 /**
  * The administration CLI's root module: the service's configuration, database and crypto modules
- * without HTTP, Redis or health. Logs go to stderr as JSON, so stdout carries only command output.
+ * without HTTP, Redis or health. Logs go to stderr as the service's JSON lines, so stdout carries only
+ * command output.
  */
 @Module({})
 export class CliModule {
@@ -63,16 +63,7 @@ export class CliModule {
       module: CliModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({
-          pinoHttp: [
-            {
-              level: config.logging.level,
-              base: { service: 'aias-cli', version: config.version },
-              redact: { paths: redactPaths, censor: '[redacted]' },
-            },
-            pino.destination({ dest: 2, sync: true }),
-          ],
-        }),
+        LoggingModule.forRoot(pino.destination({ dest: 2, sync: true })),
         DatabaseModule,
         CryptoModule,
         AdminModule,

@@ -78,7 +78,10 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
   };
 }
 
-/** Structured JSON logs; `destination` replaces stdout and file output, for tests that read the lines. */
+/**
+ * Structured JSON logs. `destination` replaces stdout and file output: tests pass a stream that
+ * reads the lines, and the CLI passes stderr.
+ */
 @Module({})
 export class LoggingModule {
   static forRoot(destination?: DestinationStream): DynamicModule {
