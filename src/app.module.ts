@@ -8,9 +8,11 @@ import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import type { AppConfig } from './config/app-config';
 import { CryptoModule } from './common/crypto/crypto.module';
 import { ConfigModule } from './config/config.module';
+import { ConversationsApiModule } from './conversations/conversations-api.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { OpportunitiesApiModule } from './opportunities/opportunities-api.module';
 import { RedisModule } from './redis/redis.module';
 import { ThrottlingModule } from './common/throttling/throttling.module';
 import { TenantsModule } from './tenants/tenants.module';
@@ -31,7 +33,7 @@ export class AppModule {
       // Listed before the features so its global guard runs before any guard they register.
       ThrottlingModule,
     ];
-    const features = [HealthModule, TenantsModule];
+    const features = [HealthModule, TenantsModule, ConversationsApiModule, OpportunitiesApiModule];
 
     return {
       module: AppModule,

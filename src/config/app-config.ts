@@ -45,6 +45,8 @@ export interface AppConfig {
   shutdown: { timeoutMs: number; drainDelayMs: number };
   healthCheckTimeoutMs: number;
   rateLimit: RateLimitConfig;
+  /** Minutes a rotated-out webhook signing secret stays valid. */
+  webhookSecretRotationWindowMinutes: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -172,4 +172,12 @@ export class Environment {
     message: 'RATE_LIMIT_KEY_PREFIX must be 1-64 characters of letters, digits and : _ . -',
   })
   RATE_LIMIT_KEY_PREFIX = 'aias:rate-limit:';
+
+  // How long a rotated-out Blooio signing secret is still accepted; the CLI's
+  // --keep-previous-minutes overrides it per rotation.
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(10080)
+  WEBHOOK_SECRET_ROTATION_WINDOW_MINUTES = 60;
 }

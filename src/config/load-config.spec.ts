@@ -50,6 +50,17 @@ describe('loadConfig', () => {
     expect(config.shutdown).toEqual({ drainDelayMs: 5000, timeoutMs: 25000 });
   });
 
+  it('reads the secret rotation window', () => {
+    expect(loadConfig({}).webhookSecretRotationWindowMinutes).toBe(60);
+    expect(
+      loadConfig({ WEBHOOK_SECRET_ROTATION_WINDOW_MINUTES: '0' })
+        .webhookSecretRotationWindowMinutes,
+    ).toBe(0);
+    expect(() => loadConfig({ WEBHOOK_SECRET_ROTATION_WINDOW_MINUTES: '20000' })).toThrow(
+      /WEBHOOK_SECRET_ROTATION_WINDOW_MINUTES/,
+    );
+  });
+
   it('decodes the encryption key', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgresql://app@db/aias',

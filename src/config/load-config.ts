@@ -72,5 +72,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       redisTimeoutMs: environment.RATE_LIMIT_REDIS_TIMEOUT_MS,
       keyPrefix: environment.RATE_LIMIT_KEY_PREFIX,
     },
+    webhookSecretRotationWindowMinutes: environment.WEBHOOK_SECRET_ROTATION_WINDOW_MINUTES,
   };
 }
