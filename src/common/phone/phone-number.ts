@@ -3,7 +3,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 
 import { isEmailAddress } from '../validation/email-address';
 
-/** How a contact is addressed: an E.164 number, or an email address (iMessage only). */
+/** A contact's address: an E.164 number, or an email address (iMessage only). */
 export type ContactAddress = { kind: 'phone'; value: string } | { kind: 'email'; value: string };
 
 const maxInputLength = 64;

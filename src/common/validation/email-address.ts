@@ -2,7 +2,7 @@ import { isEmail, ValidateBy } from 'class-validator';
 import type { ValidationOptions } from 'class-validator';
 
 // A UTF-16 surrogate without its pair. validator.js's isEmail passes the value to encodeURI, which
-// throws URIError on one, so such input must be rejected before isEmail sees it.
+// throws URIError on one, so such input is rejected before isEmail is called.
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Tells whether a value is an email address, without throwing on malformed UTF-16. */
