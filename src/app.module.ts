@@ -16,6 +16,7 @@ import { OpportunitiesApiModule } from './opportunities/opportunities-api.module
 import { RedisModule } from './redis/redis.module';
 import { ThrottlingModule } from './common/throttling/throttling.module';
 import { TenantsModule } from './tenants/tenants.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The root module. Feature modules are listed in `features` so a new concern is one import line. */
 @Module({})
@@ -33,7 +34,13 @@ export class AppModule {
       // Listed before the features so its global guard runs before any guard they register.
       ThrottlingModule,
     ];
-    const features = [HealthModule, TenantsModule, ConversationsApiModule, OpportunitiesApiModule];
+    const features = [
+      HealthModule,
+      TenantsModule,
+      WebhooksModule,
+      ConversationsApiModule,
+      OpportunitiesApiModule,
+    ];
 
     return {
       module: AppModule,

@@ -30,6 +30,14 @@ export interface RateLimitConfig {
   keyPrefix: string;
 }
 
+export interface WebhookConfig {
+  /** Accepted distance between a signature's timestamp and our clock, in seconds, either way. */
+  toleranceSeconds: number;
+  tenantCacheTtlMs: number;
+  /** Minimum time between reloads of one number's secrets after a signature mismatch. */
+  secretRefreshIntervalMs: number;
+}
+
 export interface AppConfig {
   env: NodeEnv;
   port: number;
@@ -47,6 +55,7 @@ export interface AppConfig {
   rateLimit: RateLimitConfig;
   /** Minutes a rotated-out webhook signing secret stays valid. */
   webhookSecretRotationWindowMinutes: number;
+  webhooks: WebhookConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

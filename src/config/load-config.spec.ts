@@ -104,4 +104,25 @@ describe('loadConfig', () => {
   ])('rejects an invalid %s', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
   });
+
+  it('reads the webhook settings', () => {
+    expect(loadConfig({}).webhooks).toEqual({
+      toleranceSeconds: 300,
+      tenantCacheTtlMs: 30_000,
+      secretRefreshIntervalMs: 5000,
+    });
+    expect(
+      loadConfig({
+        WEBHOOK_TOLERANCE_SECONDS: '60',
+        WEBHOOK_TENANT_CACHE_TTL_SECONDS: '0',
+        WEBHOOK_SECRET_REFRESH_SECONDS: '1',
+      }).webhooks,
+    ).toEqual({ toleranceSeconds: 60, tenantCacheTtlMs: 0, secretRefreshIntervalMs: 1000 });
+  });
+
+  it('rejects an out-of-range webhook tolerance', () => {
+    expect(() => loadConfig({ WEBHOOK_TOLERANCE_SECONDS: '0' })).toThrow(
+      /WEBHOOK_TOLERANCE_SECONDS/,
+    );
+  });
 });

@@ -73,5 +73,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       keyPrefix: environment.RATE_LIMIT_KEY_PREFIX,
     },
     webhookSecretRotationWindowMinutes: environment.WEBHOOK_SECRET_ROTATION_WINDOW_MINUTES,
+    webhooks: {
+      toleranceSeconds: environment.WEBHOOK_TOLERANCE_SECONDS,
+      tenantCacheTtlMs: environment.WEBHOOK_TENANT_CACHE_TTL_SECONDS * 1000,
+      secretRefreshIntervalMs: environment.WEBHOOK_SECRET_REFRESH_SECONDS * 1000,
+    },
   };
 }
