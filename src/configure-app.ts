@@ -4,7 +4,9 @@ import { Logger } from 'nestjs-pino';
 
 import { registerJsonParser } from './common/http/json-body-parser';
 import type { AppConfig } from './config/app-config';
+import { closeConnectionsWhileDraining } from './health/graceful-shutdown';
 import { requestIdFor } from './logging/logging.module';
+import { setupOpenApi } from './openapi/setup-openapi';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -31,10 +33,12 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   const fastify = app.getHttpAdapter().getInstance();
 
   registerJsonParser(fastify);
+  setupOpenApi(app);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();
   });
+  closeConnectionsWhileDraining(app);
 
   return app;
 }

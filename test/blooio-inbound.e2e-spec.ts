@@ -207,6 +207,11 @@ describe('Blooio message.received', () => {
       { external_id: '12345' },
       /external_id must be an email address or a phone number valid in region US/,
     ],
+    [
+      'an email with a lone surrogate',
+      { external_id: 'x\ud83d@example.com' },
+      /external_id must be an email address/,
+    ],
     ['a numeric text', { text: 7 }, /text must be a string/],
     [
       'an object attachment without url',

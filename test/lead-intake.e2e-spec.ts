@@ -260,6 +260,11 @@ describe('Lead intake', () => {
       ['a non-string tag', { tags: [1] }, /each value in tags must be a string/],
       ['a numeric name', { name: 42 }, /name must be a string/],
       ['an invalid email', { email: 'not-an-email' }, /email must be an email/],
+      [
+        'an email with a lone surrogate',
+        { email: 'a\ud83d@example.com' },
+        /email must be an email/,
+      ],
       ['an invalid phone', { phone: '555-0000' }, /phone is not a valid phone number in region US/],
       ['no phone and no email', { phone: undefined, name: 'Nobody' }, /phone or email is required/],
     ])('rejects %s', async (_, extra, message) => {

@@ -14,6 +14,22 @@ export interface LoggingConfig {
   file?: { path: string; size: string; frequency: 'daily' | 'hourly'; keep: number };
 }
 
+/** One rate limit: at most `limit` requests per `windowSeconds`. */
+export interface RateLimitWindow {
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface RateLimitConfig {
+  ipBurst: RateLimitWindow;
+  ipSustained: RateLimitWindow;
+  tenant: RateLimitWindow;
+  /** Maximum wait for Redis per check, in ms, before the route's outage policy applies. */
+  redisTimeoutMs: number;
+  /** Prefix of every Redis key, so several deployments can share one Redis. */
+  keyPrefix: string;
+}
+
 export interface WebhookConfig {
   /** Accepted distance between a signature's timestamp and our clock, in seconds, either way. */
   toleranceSeconds: number;
@@ -36,6 +52,9 @@ export interface AppConfig {
   trustedProxyHops: number;
   shutdown: { timeoutMs: number; drainDelayMs: number };
   healthCheckTimeoutMs: number;
+  rateLimit: RateLimitConfig;
+  /** Minutes a rotated-out webhook signing secret stays valid. */
+  webhookSecretRotationWindowMinutes: number;
   webhooks: WebhookConfig;
 }
 

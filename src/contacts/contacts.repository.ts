@@ -53,8 +53,9 @@ export class ContactsRepository {
   }
 
   /**
-   * Inserts a contact for a lead; returns undefined when a concurrent transaction inserted one with
-   * the same phone, email or external id first (ON CONFLICT DO NOTHING waits for it to commit).
+   * Inserts a contact for a lead. Returns undefined when a concurrent transaction inserted one with
+   * the same phone, email or external id first, because ON CONFLICT DO NOTHING waits for that
+   * transaction to commit and then skips the row.
    */
   async insertForLead(tx: TenantTransaction, lead: LeadContactInput): Promise<string | undefined> {
     const rows = await tx.$queryRaw<{ id: string }[]>`
@@ -72,10 +73,10 @@ export class ContactsRepository {
   }
 
   /**
-   * Merges a lead into an existing contact. Missing phone, email and external id are filled in only
-   * when no other contact has them, so a merge never violates a unique index; the name and a given
-   * consent statement replace the old ones; the first source and UTM values are kept; tags are
-   * added.
+   * Merges a lead into an existing contact. A missing phone, email or external id is filled in only
+   * when no other contact has it, so a merge does not violate a unique index. The lead's name and
+   * consent statement, when present, replace the old ones. The first source and UTM values are
+   * kept, and tags are added.
    */
   async updateForLead(
     tx: TenantTransaction,

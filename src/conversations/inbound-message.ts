@@ -5,7 +5,7 @@ export interface ContactAttachment {
   name?: string;
 }
 
-/** What InboundMessageStore.storeInbound needs to record one received message. */
+/** One received message, as InboundMessageStore.storeInbound records it. */
 export interface InboundMessageInput {
   tenantId: string;
   /** The person who wrote, normalised: their contact row is created on first contact. */

@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 import { Module, RequestMethod } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Params } from 'nestjs-pino';
-import type { TransportTargetOptions } from 'pino';
+import type { DestinationStream, TransportTargetOptions } from 'pino';
 
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
 import { redactPaths } from './redact-paths';
+import { redactUrl } from './redact-url';
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -48,8 +50,8 @@ function transportTargets(config: AppConfig): TransportTargetOptions[] | undefin
   return targets.length > 0 ? targets : undefined;
 }
 
-export function loggerParams(config: AppConfig): Params {
-  const targets = transportTargets(config);
+export function loggerParams(config: AppConfig, destination?: DestinationStream): Params {
+  const targets = destination ? undefined : transportTargets(config);
 
   return {
     pinoHttp: {
@@ -62,10 +64,11 @@ export function loggerParams(config: AppConfig): Params {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          url: req.url,
+          url: redactUrl(req.url),
         }),
       },
       transport: targets ? { targets } : undefined,
+      stream: destination,
     },
     // Probes arrive every few seconds and would drown the request log.
     exclude: [
@@ -75,12 +78,21 @@ export function loggerParams(config: AppConfig): Params {
   };
 }
 
-@Module({
-  imports: [
-    LoggerModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => loggerParams(config),
-    }),
-  ],
-})
-export class LoggingModule {}
+/**
+ * Structured JSON logs. `destination` replaces stdout and file output: tests pass a stream that
+ * reads the lines, and the CLI passes stderr.
+ */
+@Module({})
+export class LoggingModule {
+  static forRoot(destination?: DestinationStream): DynamicModule {
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => loggerParams(config, destination),
+        }),
+      ],
+    };
+  }
+}

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
-import { Catch, HttpException, HttpStatus } from '@nestjs/common';
+import { Catch, HttpException, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 
+import { DomainError } from '../errors/domain-error';
 import { requestIdOf } from '../http/request-id';
+import { DOMAIN_ERROR_STATUS } from './domain-error-status';
 import { errorBody } from './error-body';
 import type { ErrorBody } from './error-body';
 import { isDatabaseUnavailable } from './is-database-unavailable';
@@ -30,9 +32,10 @@ function safeHttpMessage(exception: HttpException): string | string[] {
 }
 
 /**
- * Turns every error into a JSON body without internals. Client errors keep their status and message;
- * anything else becomes a 500 (or 503 when PostgreSQL is unreachable) with an error id that the log
- * line carries too, next to the stack.
+ * Turns every error into a JSON body without internals. Client errors and ServiceUnavailableException
+ * keep their status and message, and domain errors get the status that DOMAIN_ERROR_STATUS maps
+ * their code to. Anything else becomes a 500 (or 503 when PostgreSQL is unreachable) with an error
+ * id that the log line carries too, next to the stack.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -63,6 +66,27 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.debug({ status: exception.getStatus(), requestId }, 'Request rejected');
 
       return errorBody(exception.getStatus(), safeHttpMessage(exception), { requestId });
+    }
+
+    // Thrown on purpose with a message for the client, as by a fail-closed rate limit while Redis
+    // is down. The outage itself is logged once where it is detected. Headers set before the throw,
+    // such as Retry-After, stay on the reply.
+    if (exception instanceof ServiceUnavailableException) {
+      this.logger.debug({ status: exception.getStatus(), requestId }, 'Request rejected');
+
+      return errorBody(HttpStatus.SERVICE_UNAVAILABLE, safeHttpMessage(exception), { requestId });
+    }
+
+    const domainStatus =
+      exception instanceof DomainError ? DOMAIN_ERROR_STATUS[exception.code] : undefined;
+
+    if (exception instanceof DomainError && domainStatus !== undefined) {
+      this.logger.debug(
+        { status: domainStatus, code: exception.code, requestId },
+        'Request rejected',
+      );
+
+      return errorBody(domainStatus, exception.message, { code: exception.code, requestId });
     }
 
     const errorId = randomUUID();

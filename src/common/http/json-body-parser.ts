@@ -15,9 +15,9 @@ declare module 'fastify' {
 
 /**
  * Replaces Fastify's body parsers with one for JSON, so any other media type gets a 415. Routes
- * marked `rawJsonBody` get the untouched bytes and parse them after verifying the signature; the
- * others get JSON parsed with prototype-poisoning keys removed, and nested at most MAX_JSON_DEPTH
- * levels, so the recursive validation pipe never meets a body deep enough to overflow the stack.
+ * marked `rawJsonBody` get the untouched bytes and parse them after verifying the signature. The
+ * others get JSON parsed with prototype-poisoning keys removed. Bodies nested deeper than
+ * MAX_JSON_DEPTH levels are a 400, because the recursive validation pipe would overflow the stack.
  */
 export function registerJsonParser(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('remove', 'remove');

@@ -1,7 +1,7 @@
 /**
- * Decides when a repeated log line is written: at most once per interval for each key, reporting how
- * many occurrences were skipped since the last one. Keeps a flood of identical events from flooding
- * the log. The number of keys is bounded; the oldest key is forgotten first.
+ * Decides when a repeated log line is written: at most once per interval for each key, with the
+ * number of occurrences skipped since the last one. Keeps a flood of identical events out of the
+ * log. The number of keys is bounded, and the oldest key is forgotten first.
  */
 export class LogSampler {
   private readonly lastLogged = new Map<string, { atMs: number; skipped: number }>();

@@ -56,7 +56,10 @@ describe('toContactAddress', () => {
     });
   });
 
-  it.each(['jane@', '@example.com', 'jane@@example.com', '555'])('rejects %j', (raw) => {
-    expect(toContactAddress(raw, 'US')).toBeUndefined();
-  });
+  it.each(['jane@', '@example.com', 'jane@@example.com', '555', 'x\ud83d@example.com'])(
+    'rejects %j',
+    (raw) => {
+      expect(toContactAddress(raw, 'US')).toBeUndefined();
+    },
+  );
 });

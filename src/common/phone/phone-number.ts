@@ -1,8 +1,9 @@
-import { isEmail } from 'class-validator';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { CountryCode } from 'libphonenumber-js/max';
 
-/** How a contact is addressed: an E.164 number, or an email address (iMessage only). */
+import { isEmailAddress } from '../validation/email-address';
+
+/** A contact's address: an E.164 number, or an email address (iMessage only). */
 export type ContactAddress = { kind: 'phone'; value: string } | { kind: 'email'; value: string };
 
 const maxInputLength = 64;
@@ -46,7 +47,7 @@ export function toContactAddress(raw: string, region: string): ContactAddress | 
   if (trimmed.includes('@')) {
     const email = trimmed.toLowerCase();
 
-    return email.length <= maxEmailLength && isEmail(email)
+    return email.length <= maxEmailLength && isEmailAddress(email)
       ? { kind: 'email', value: email }
       : undefined;
   }

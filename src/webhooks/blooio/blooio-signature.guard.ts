@@ -45,7 +45,7 @@ function receivingNumberOf(payload: unknown): string | undefined {
  * the body to read the untrusted receiving number (`internal_id`), then the tenant's secrets (cached)
  * and the HMAC. Every failure is the same 401. The parsed body is kept on the request, so the body
  * is parsed once. A suspended tenant's deliveries get that 401 as well: we take no traffic for it,
- * and the answer must not differ from that for an unknown number.
+ * and the response must not differ from that for an unknown number.
  */
 @Injectable()
 export class BlooioSignatureGuard implements CanActivate {

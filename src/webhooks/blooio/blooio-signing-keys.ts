@@ -13,6 +13,8 @@ import { WebhookTenantRepository } from '../webhook-tenant.repository';
 import type { StoredSigningSecrets } from '../webhook-tenant.repository';
 import type { SigningSecret, WebhookAuthentication, WebhookTenant } from './webhook-tenant';
 
+// NOTE: each distinct unknown number still costs one tenant lookup before it is cached, so only a
+// per-client rate limit bounds a flood of made-up numbers.
 const maxCachedNumbers = 10_000;
 
 /**

@@ -44,7 +44,7 @@ export class BlooioWebhookController {
     description: 't=<unix seconds>,v1=<hex HMAC-SHA256>[,v1=…]; Blooio-Signature is accepted too.',
   })
   @ApiBody({ type: BlooioWebhookDto })
-  @ApiOkResponse({ type: BlooioWebhookResponseDto })
+  @ApiOkResponse({ type: BlooioWebhookResponseDto, description: 'Delivery accepted' })
   @ApiBadRequestResponse({
     type: ErrorResponseDto,
     description: 'Malformed JSON or invalid fields',

@@ -35,7 +35,7 @@ function isAttachment(value: unknown): boolean {
   );
 }
 
-/** A time in milliseconds since the epoch, as a number or a digit string; null allowed. */
+/** Checks for a time in milliseconds since the epoch, as a number or a digit string, or null. */
 export function IsEpochMillis(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
@@ -52,7 +52,7 @@ export function IsEpochMillis(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-/** A string or a number, as providers send error codes in either form. */
+/** Checks for a string or a number, because providers send error codes in either form. */
 export function IsStringOrNumber(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
@@ -72,7 +72,7 @@ export function IsStringOrNumber(options?: ValidationOptions): PropertyDecorator
   );
 }
 
-/** A bounded array of attachment URLs, each a string or an object with `url` and optional `name`. */
+/** Checks for a bounded array of attachments, each a URL string or an object with `url` and optional `name`. */
 export function IsAttachmentList(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {

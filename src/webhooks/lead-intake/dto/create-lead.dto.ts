@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsEmail,
   IsObject,
   IsOptional,
   IsString,
@@ -12,6 +11,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 
+import { IsEmailAddress } from '../../../common/validation/email-address';
 import { LeadConsentDto } from './lead-consent.dto';
 import { LeadUtmDto } from './lead-utm.dto';
 
@@ -36,7 +36,7 @@ export class CreateLeadDto {
 
   @ApiPropertyOptional({ example: 'jane@example.com', maxLength: 254 })
   @IsOptional()
-  @IsEmail()
+  @IsEmailAddress()
   @MaxLength(254)
   email?: string;
 
