@@ -57,6 +57,23 @@ describe('Blooio message.received', () => {
     expect(await countRows()).toEqual(before);
   });
 
+  it('rolls back the inbox row when the message already exists', async () => {
+    const payload = inboundPayload(tenant.receivingNumber);
+
+    await postSigned(app, tenant.webhookSecret, payload);
+    // Without its inbox row, the redelivery claims a new one and then meets the stored message.
+    await queryRows('DELETE FROM webhook_events WHERE tenant_id = $1 AND dedup_key = $2', [
+      tenant.tenantId,
+      `${String(payload.message_id)}:message.received`,
+    ]);
+    const before = await countRows();
+    const response = await postSigned(app, tenant.webhookSecret, payload);
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'duplicate' });
+    expect(await countRows()).toEqual(before);
+  });
+
   it('stores one message under 50 concurrent redeliveries', async () => {
     const payload = inboundPayload(tenant.receivingNumber, { external_id: '+14155550123' });
     const before = await countRows();

@@ -1,17 +1,15 @@
 import { Module } from '@nestjs/common';
 
-import { ContactsModule } from '../contacts/contacts.module';
-import { ConversationsRepository } from './conversations.repository';
 import { DeliveryStatusRepository } from './delivery-status.repository';
 import { DeliveryStatusService } from './delivery-status.service';
+import { InboundMessageRepository } from './inbound-message.repository';
 import { InboundMessageStore } from './inbound-message.store';
 
 @Module({
-  imports: [ContactsModule],
   providers: [
-    ConversationsRepository,
     DeliveryStatusRepository,
     DeliveryStatusService,
+    InboundMessageRepository,
     InboundMessageStore,
   ],
   exports: [InboundMessageStore, DeliveryStatusService],

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 
-import { ContactsRepository } from '../contacts/contacts.repository';
 import type { TenantTransaction } from '../database/tenant-database';
-import { ConversationsRepository } from './conversations.repository';
 import type { InboundMessageInput, StoredInboundMessage } from './inbound-message';
+import { InboundMessageRepository } from './inbound-message.repository';
 
 /**
  * Records a received message: upserts the contact and the conversation and inserts the message, in
@@ -12,19 +11,14 @@ import type { InboundMessageInput, StoredInboundMessage } from './inbound-messag
  */
 @Injectable()
 export class InboundMessageStore {
-  constructor(
-    private readonly contacts: ContactsRepository,
-    private readonly conversations: ConversationsRepository,
-  ) {}
+  constructor(private readonly messages: InboundMessageRepository) {}
 
   /** Returns the stored ids, or undefined when this provider message id is already stored. */
   async storeInbound(
     tx: TenantTransaction,
     input: InboundMessageInput,
   ): Promise<StoredInboundMessage | undefined> {
-    const contactId = await this.contacts.upsertByAddress(tx, input.tenantId, input.contact);
-    const conversationId = await this.conversations.upsertConversation(tx, input, contactId);
-    const messageId = await this.conversations.insertInboundMessage(tx, input, conversationId);
+    const { contactId, conversationId, messageId } = await this.messages.insert(tx, input);
 
     return messageId ? { contactId, conversationId, messageId } : undefined;
   }
