@@ -119,6 +119,8 @@ describe('Graceful shutdown', () => {
   describe('built service under SIGTERM', () => {
     const commit = 'shutdown-test';
     const drainDelayMs = 1000;
+    // Database replies that arrive in a short window are held back this long, which makes the
+    // readiness requests sent in that window slow. The webhook load is delayed at most once.
     const databaseDelayMs = 3000;
     const postgresProxy = new TcpProxy(Number(new URL(appDatabaseUrl).port || 5432));
     const redisProxy = new TcpProxy(Number(new URL(testRedisUrl).port || 6379));
@@ -147,12 +149,16 @@ describe('Graceful shutdown', () => {
 
       service = await BuiltService.start({
         DATABASE_URL: throughProxy(appDatabaseUrl, postgresPort),
-        DATABASE_POOL_SIZE: '4',
+        DATABASE_POOL_SIZE: '16',
         REDIS_URL: throughProxy(testRedisUrl, redisPort),
         GIT_COMMIT: commit,
         SHUTDOWN_DRAIN_DELAY_MS: String(drainDelayMs),
-        SHUTDOWN_TIMEOUT_MS: '15000',
+        SHUTDOWN_TIMEOUT_MS: '30000',
         HEALTH_CHECK_TIMEOUT_MS: '8000',
+        // The load comes from one address; the per-IP limits must not turn it into 429s.
+        RATE_LIMIT_IP_BURST_LIMIT: '1000000',
+        RATE_LIMIT_IP_SUSTAINED_LIMIT: '1000000',
+        RATE_LIMIT_TENANT_LIMIT: '1000000',
       });
     });
 
@@ -164,7 +170,7 @@ describe('Graceful shutdown', () => {
 
     it('drains a steady load and slow requests with no failure', async () => {
       const port = service!.port;
-      const route = shutdownLoadRoute(commit);
+      const route = shutdownLoadRoute();
       const loadAgent = new Agent({ keepAlive: true, maxSockets: 6 });
       const slowAgent = new Agent({ keepAlive: true });
       const probeAgent = new Agent({ keepAlive: false });
@@ -180,10 +186,19 @@ describe('Graceful shutdown', () => {
 
       // Six workers simulate the proxy's traffic. The poller simulates its health check and
       // stops routing here at the first 503, as the proxy would.
+      let isPaused = false;
+      let inFlight = 0;
       const workers = Array.from({ length: 6 }, async () => {
         while (isRouted) {
+          if (isPaused) {
+            await sleep(5);
+            continue;
+          }
+
           sequence += 1;
+          inFlight += 1;
           outcomes.push(await send(port, loadAgent, route.request(sequence), sequence));
+          inFlight -= 1;
           await sleep(5);
         }
       });
@@ -197,12 +212,24 @@ describe('Graceful shutdown', () => {
         }
       })();
 
-      await sleep(500);
+      await sleep(2000);
+
+      // The load pauses while the database is slowed, so only the readiness requests become slow
+      // and the webhooks keep flowing when SIGTERM arrives.
+      isPaused = true;
+
+      while (inFlight > 0) {
+        await sleep(5);
+      }
+
       postgresProxy.responseDelayMs = databaseDelayMs;
 
       const slowRequests = [1, 2, 3].map(() => readiness(port, slowAgent));
 
-      await sleep(300);
+      await sleep(100);
+      postgresProxy.responseDelayMs = 0;
+      isPaused = false;
+      await sleep(200);
 
       const sigtermAt = service!.signal('SIGTERM');
 
@@ -219,7 +246,6 @@ describe('Graceful shutdown', () => {
       const connectCheckedAt = Date.now();
       const slow = await Promise.all(slowRequests);
 
-      postgresProxy.responseDelayMs = 0;
       await Promise.all([...workers, poller]);
 
       // The agents keep their idle sockets open, as a proxy's pool does, until the service exits.

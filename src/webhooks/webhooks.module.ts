@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { ThrottlingModule } from '../common/throttling/throttling.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import { ConversationsModule } from '../conversations/conversations.module';
 import { OpportunitiesModule } from '../opportunities/opportunities.module';
@@ -17,7 +18,13 @@ import { WebhookErrorFilter } from './webhook-error.filter';
 import { WebhookInboxRepository } from './webhook-inbox.repository';
 
 @Module({
-  imports: [ContactsModule, ConversationsModule, OpportunitiesModule, TenantsModule],
+  imports: [
+    ContactsModule,
+    ConversationsModule,
+    OpportunitiesModule,
+    TenantsModule,
+    ThrottlingModule,
+  ],
   controllers: [BlooioWebhookController, LeadIntakeController],
   providers: [
     BlooioInboundService,

@@ -56,7 +56,6 @@ export function livenessRoute(commit: string): LoadRoute {
  * Signed Blooio `message.received` webhooks, each with its own message id, stored as one row in
  * `messages`. The signature is HMAC-SHA256 with the tenant's webhook secret over `<t>.<raw body>`,
  * sent as `X-Blooio-Signature: t=<unix seconds>,v1=<hex>`.
- * NOTE: not run yet, because this branch has no POST /webhooks/blooio route.
  */
 export function signedBlooioWebhookRoute(): LoadRoute {
   const runId = randomUUID().slice(0, 8);
@@ -116,7 +115,7 @@ export function signedBlooioWebhookRoute(): LoadRoute {
   };
 }
 
-/** Returns the route the shutdown test loads. Switch to signedBlooioWebhookRoute() once the route exists. */
-export function shutdownLoadRoute(commit: string): LoadRoute {
-  return livenessRoute(commit);
+/** Returns the route the shutdown test loads: signed Blooio webhooks, each stored as one message. */
+export function shutdownLoadRoute(): LoadRoute {
+  return signedBlooioWebhookRoute();
 }

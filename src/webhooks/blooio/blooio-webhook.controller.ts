@@ -1,4 +1,4 @@
-import { Controller, HttpCode, HttpStatus, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, HttpStatus, Post, UseFilters } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
   ApiBadRequestResponse,
@@ -8,10 +8,12 @@ import {
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 
+import { UseTenantRateLimit } from '../../common/throttling/tenant-throttler.guard';
 import { ErrorResponseDto } from '../../openapi/error-response.dto';
 import { WebhookErrorFilter } from '../webhook-error.filter';
 import { BlooioSignatureGuard } from './blooio-signature.guard';
@@ -31,7 +33,7 @@ export class BlooioWebhookController {
   @Post(['blooio', 'blooio-inbound'])
   @HttpCode(HttpStatus.OK)
   @RouteConfig({ rawJsonBody: true })
-  @UseGuards(BlooioSignatureGuard)
+  @UseTenantRateLimit(BlooioSignatureGuard)
   @ApiOperation({
     summary: 'Receive a Blooio webhook (message.received and delivery statuses)',
     description:
@@ -50,6 +52,7 @@ export class BlooioWebhookController {
     description: 'Malformed JSON or invalid fields',
   })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Any signature failure' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Rate limit exceeded' })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body over 256 KiB' })
   @ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'Body is not JSON' })
   receive(@VerifiedWebhook() webhook: VerifiedBlooioWebhook): Promise<BlooioWebhookResponseDto> {

@@ -7,7 +7,6 @@ import {
   Post,
   Res,
   UseFilters,
-  UseGuards,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -32,6 +31,7 @@ import { ErrorResponseDto } from '../../openapi/error-response.dto';
 import { ApiKeyGuard } from '../../tenants/api-key.guard';
 import { WebhookErrorFilter } from '../webhook-error.filter';
 import { CreateLeadDto } from './dto/create-lead.dto';
+import { UseTenantRateLimit } from '../../common/throttling/tenant-throttler.guard';
 import { LeadIntakeResponseDto } from './dto/lead-intake-response.dto';
 import { LeadIntakeService } from './lead-intake.service';
 
@@ -40,7 +40,7 @@ import { LeadIntakeService } from './lead-intake.service';
 @ApiSecurity('api-key')
 @Controller()
 @UseFilters(WebhookErrorFilter)
-@UseGuards(ApiKeyGuard)
+@UseTenantRateLimit(ApiKeyGuard)
 export class LeadIntakeController {
   constructor(private readonly leads: LeadIntakeService) {}
 
