@@ -90,7 +90,12 @@ export async function runOverLimitFlood(
     RATE_LIMIT_IP_BURST_WINDOW_SECONDS: '3600',
     RATE_LIMIT_IP_SUSTAINED_LIMIT: '1000000000',
   };
-  const spec = targetSpec(target, context.fixture, `${context.runId}-${target}-${context.repeat}`, limits);
+  const spec = targetSpec(
+    target,
+    context.fixture,
+    `${context.runId}-${target}-${context.repeat}`,
+    limits,
+  );
   const server = new ServerProcess(spec, `reject-429-${target}-${context.repeat}`);
   const tag = phaseTag(context, 'reject-429', target, 'flood');
   const messages = signedMessages(context.fixture, tag);

@@ -121,6 +121,7 @@ export async function measure(
   const postmaster = postmasterPid(databaseDir);
   const serverPid = server.pid ?? 0;
   const started = loadAverage();
+
   if (isCountingStatements) {
     await resetStatements();
   }
