@@ -4,7 +4,7 @@ import type { TenantTransaction } from '../database/tenant-database';
 import { Prisma } from '../generated/prisma/client';
 import type { InboundMessageInput } from './inbound-message';
 
-// The contact's unique key: its phone, or its email for iMessage. Fixed names, never input.
+// Column of the contact's unique key (phone, or email for iMessage), from this fixed set and never from input.
 const contactColumn = { phone: Prisma.raw('phone'), email: Prisma.raw('email') } as const;
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { SqlQuery } from '@prisma/driver-adapter-utils';
 
-/** Distinct SQL texts that get a statement name; later new texts run unprepared. */
+/** Maximum number of distinct SQL texts that get a statement name. Texts seen after that run unprepared. */
 export const MAX_PREPARED_STATEMENTS = 500;
 
 /**
@@ -10,7 +10,7 @@ export const MAX_PREPARED_STATEMENTS = 500;
  * connection and afterwards only binds and executes it. PostgreSQL skips parsing and, once it
  * settles on a generic plan, planning too. The name is a hash of the text, so a name never stands
  * for two texts. Past MAX_PREPARED_STATEMENTS texts (say, generated IN lists of many lengths) new
- * texts get the empty name, which node-postgres runs unprepared, so no connection holds an unbounded number of prepared statements.
+ * texts get the empty name, which node-postgres runs unprepared, so no connection keeps an unbounded number of prepared statements.
  * NOTE: a migration that changes the columns a prepared statement returns makes it fail with
  * "cached plan must not change result type" until the connection is replaced: restart the
  * service after such a migration.

@@ -23,7 +23,12 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
         connectionTimeoutMillis: 5000,
         idleTimeoutMillis: 30000,
       },
-      { statementNameGenerator: new PreparedStatementNames().nameFor },
+      // Statements stay unnamed with DATABASE_SET_ROLE, which the embedded database sets. It serves
+      // every pooled connection from one PGlite session, so a statement that one connection
+      // prepared already exists for the next, and preparing it again fails.
+      config.database.setRole
+        ? {}
+        : { statementNameGenerator: new PreparedStatementNames().nameFor },
     );
 
     // The embedded database serialises transactions, so a waiting transaction needs more time to start.
