@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks: bench/bench.sh [scenario…], scenarios out of ingest, reject-401, reject-429,
-# duplicates, list and queries (all by default). Starts the benchmark's own PostgreSQL and Redis,
+# duplicates, list, pgbench and queries (all by default). Starts the benchmark's own PostgreSQL and Redis,
 # builds the service, pins the load generator to CPU 0 (servers under test go to CPU 1) and writes
 # raw results to bench/results/. BENCH_KEEP_SERVERS=1 leaves PostgreSQL and Redis running afterwards.
 # BENCH_BEFORE_REF=<git ref> also builds that commit into /tmp/aias-bench/before-<sha> and measures
@@ -9,11 +9,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 http=()
+pgbench=0
 queries=0
 
 for scenario in "${@:-all}"; do
   case "$scenario" in
-    all) http=(ingest reject-401 reject-429 duplicates list); queries=1 ;;
+    all) http=(ingest reject-401 reject-429 duplicates list); pgbench=1; queries=1 ;;
+    pgbench) pgbench=1 ;;
     queries) queries=1 ;;
     *) http+=("$scenario") ;;
   esac
@@ -41,6 +43,16 @@ if [ "${#http[@]}" -gt 0 ]; then
   fi
 
   taskset -c "${BENCH_LOAD_CPU:-0}" node -r ts-node/register/transpile-only bench/run.ts "${http[@]}" || status=$?
+fi
+
+# pgbench reuses the tenants that the HTTP scenarios of this run seeded, or seeds its own.
+if [ "$pgbench" = 1 ]; then
+  if [ "${#http[@]}" -eq 0 ]; then
+    taskset -c "${BENCH_LOAD_CPU:-0}" node -r ts-node/register/transpile-only -e \
+      "require('./bench/support/seed').seedDatabase().then(() => process.exit(0))"
+  fi
+
+  node -r ts-node/register/transpile-only bench/db/run.ts || status=$?
 fi
 
 if [ "$queries" = 1 ]; then

@@ -7,6 +7,8 @@ interface ProcessStat {
   pid: number;
   parentPid: number;
   cpuTicks: number;
+  /** CPU of children that exited and were waited for. */
+  reapedChildTicks: number;
 }
 
 function readStat(pid: number): ProcessStat | undefined {
@@ -15,7 +17,12 @@ function readStat(pid: number): ProcessStat | undefined {
     // The command name may contain spaces, so fields are counted from its closing parenthesis.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
 
-    return { pid, parentPid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
+    return {
+      pid,
+      parentPid: Number(fields[1]),
+      cpuTicks: Number(fields[11]) + Number(fields[12]),
+      reapedChildTicks: Number(fields[13]) + Number(fields[14]),
+    };
   } catch {
     return undefined;
   }
@@ -30,15 +37,18 @@ function allStats(): ProcessStat[] {
 
 /**
  * CPU seconds (user + system) used so far by a process, or by a process and its children, read
- * from /proc. Children that exited in between are missed, so the PostgreSQL figure covers the pooled
- * backends, which live as long as the server under test.
+ * from /proc. With children, those that already exited count too, once the parent has waited for
+ * them (the postmaster does so for every backend).
  */
 export function cpuSeconds(pid: number, includeChildren = false): number {
   const stats = allStats();
   const selected = stats.filter(
     (stat) => stat.pid === pid || (includeChildren && stat.parentPid === pid),
   );
-  const ticks = selected.reduce((sum, stat) => sum + stat.cpuTicks, 0);
+  const reaped = includeChildren
+    ? (stats.find((stat) => stat.pid === pid)?.reapedChildTicks ?? 0)
+    : 0;
+  const ticks = selected.reduce((sum, stat) => sum + stat.cpuTicks, reaped);
 
   return ticks / ticksPerSecond;
 }

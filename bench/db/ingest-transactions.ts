@@ -1,0 +1,75 @@
+/**
+ * The ingest transaction as pgbench scripts, one per tenant, so PostgreSQL's own ceiling can be
+ * measured without Node: the seven statements the service sent before the store became one
+ * statement (`seven-statements`), and the five it sends now (`five-statements`). `:c` picks one of
+ * the tenant's 100 contacts and `:r` makes the message id unique.
+ */
+const contact = `'+1415555' || lpad(CAST(:t * 100 + :c AS text), 4, '0')`;
+const messageId = `'pgbench-' || :r`;
+
+function header(tenantId: string, tenantIndex: number): string[] {
+  return [
+    `\\set t ${tenantIndex}`,
+    '\\set c random(0, 99)',
+    '\\set r random(1, 1000000000000)',
+    'BEGIN;',
+    `SELECT set_config('app.tenant_id', '${tenantId}', true);`,
+    `INSERT INTO webhook_events (id, tenant_id, source, dedup_key)
+     VALUES (gen_random_uuid(), '${tenantId}', 'blooio', ${messageId} || ':' || 'message.received')
+     ON CONFLICT (tenant_id, source, dedup_key) DO NOTHING RETURNING id;`,
+  ];
+}
+
+export function sevenStatements(tenantId: string, tenantIndex: number, ourNumber: string): string {
+  return [
+    ...header(tenantId, tenantIndex),
+    `INSERT INTO contacts (id, tenant_id, phone, updated_at)
+     VALUES (gen_random_uuid(), '${tenantId}', ${contact}, now())
+     ON CONFLICT (tenant_id, phone) DO UPDATE SET updated_at = now() RETURNING id AS contact_id \\gset`,
+    `INSERT INTO conversations
+       (id, tenant_id, contact_id, phone, our_number, protocol, last_message_at, updated_at)
+     VALUES (gen_random_uuid(), '${tenantId}', CAST(:contact_id AS uuid), ${contact}, '${ourNumber}', 'imessage', now(), now())
+     ON CONFLICT (tenant_id, phone, our_number) DO UPDATE SET
+       last_message_at = GREATEST(conversations.last_message_at, EXCLUDED.last_message_at),
+       protocol = COALESCE(EXCLUDED.protocol, conversations.protocol), updated_at = now()
+     RETURNING id AS conversation_id \\gset`,
+    `INSERT INTO messages
+       (id, tenant_id, conversation_id, direction, provider_message_id, body, attachments,
+        protocol, status, reply_state, received_at, updated_at)
+     VALUES (gen_random_uuid(), '${tenantId}', CAST(:conversation_id AS uuid), 'inbound', ${messageId},
+       'Hi, can I book a cleaning next week?', '[]', 'imessage', 'received', 'awaiting_reply', now(), now())
+     ON CONFLICT (tenant_id, provider_message_id) DO NOTHING RETURNING id;`,
+    'COMMIT;',
+  ].join('\n');
+}
+
+export function fiveStatements(tenantId: string, tenantIndex: number, ourNumber: string): string {
+  return [
+    ...header(tenantId, tenantIndex),
+    `WITH contact AS (
+       INSERT INTO contacts (id, tenant_id, phone, updated_at)
+       VALUES (gen_random_uuid(), '${tenantId}', ${contact}, now())
+       ON CONFLICT (tenant_id, phone) DO UPDATE SET updated_at = now() RETURNING id
+     ), conversation AS (
+       INSERT INTO conversations
+         (id, tenant_id, contact_id, phone, our_number, protocol, last_message_at, updated_at)
+       SELECT gen_random_uuid(), '${tenantId}', contact.id, ${contact}, '${ourNumber}', 'imessage', now(), now()
+       FROM contact
+       ON CONFLICT (tenant_id, phone, our_number) DO UPDATE SET
+         last_message_at = GREATEST(conversations.last_message_at, EXCLUDED.last_message_at),
+         protocol = COALESCE(EXCLUDED.protocol, conversations.protocol), updated_at = now()
+       RETURNING id
+     ), message AS (
+       INSERT INTO messages
+         (id, tenant_id, conversation_id, direction, provider_message_id, body, attachments,
+          protocol, status, reply_state, received_at, updated_at)
+       SELECT gen_random_uuid(), '${tenantId}', conversation.id, 'inbound', ${messageId},
+         'Hi, can I book a cleaning next week?', '[]', 'imessage', 'received', 'awaiting_reply', now(), now()
+       FROM conversation
+       ON CONFLICT (tenant_id, provider_message_id) DO NOTHING RETURNING id
+     )
+     SELECT contact.id, conversation.id, message.id
+     FROM contact CROSS JOIN conversation LEFT JOIN message ON true;`,
+    'COMMIT;',
+  ].join('\n');
+}
