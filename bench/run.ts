@@ -89,7 +89,13 @@ async function main(): Promise<void> {
     }
   }
 
-  const summary = formatSummary(summarise(measurements));
+  const notes = measurements
+    .filter((m) => m.note)
+    .map((m) => `- ${m.scenario}/${m.target}#${m.repeat}: ${m.note}`);
+  const summary = [
+    formatSummary(summarise(measurements)),
+    ...(notes.length > 0 ? ['', ...notes] : []),
+  ].join('\n');
 
   writeFileSync(`${output}-summary.md`, `${summary}\n`);
   console.log(`\n${summary}\n\nRaw results: ${output}.json`);

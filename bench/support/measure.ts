@@ -23,6 +23,8 @@ export interface Measurement {
   /** CPU time per completed request, in microseconds, of the server and of PostgreSQL's backends. */
   cpuMicrosPerRequest: { server: number; database: number };
   rows?: RowCheck;
+  /** A scenario's own finding, such as requests admitted beyond a rate limit. */
+  note?: string;
   /** With BENCH_STATEMENTS=1: what PostgreSQL ran during the phase, from pg_stat_statements. */
   statements?: StatementStats;
 }
@@ -160,6 +162,7 @@ export function formatMeasurement(measurement: Measurement): string {
     `[${statuses}] errors ${load.errors} timeouts ${load.timeouts}, ` +
     `cpu/request server ${measurement.cpuMicrosPerRequest.server} µs db ${measurement.cpuMicrosPerRequest.database} µs, ` +
     `load ${measurement.loadAverage}${rowText}` +
+    (measurement.note ? ` NOTE: ${measurement.note}` : '') +
     (measurement.statements
       ? ` statements/request ${measurement.statements.perRequest}, planned ${measurement.statements.plannedShare}, ` +
         `db plan ${measurement.statements.planMicrosPerRequest} µs + exec ${measurement.statements.execMicrosPerRequest} µs per request`
