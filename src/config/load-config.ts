@@ -3,6 +3,13 @@ import { validateSync } from 'class-validator';
 
 import type { AppConfig } from './app-config';
 import { Environment } from './environment';
+import {
+  alertsConfig,
+  blooioConfig,
+  integrationConfigErrors,
+  llmConfig,
+  repliesConfig,
+} from './integration-config';
 
 import packageJson from '../../package.json';
 
@@ -40,6 +47,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
 
+  const integrationErrors = integrationConfigErrors(environment);
+
+  if (integrationErrors.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${integrationErrors.join('\n')}`);
+  }
+
   return {
     env: environment.NODE_ENV,
     port: environment.PORT,
@@ -74,5 +87,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       drainDelayMs: environment.SHUTDOWN_DRAIN_DELAY_MS,
     },
     healthCheckTimeoutMs: environment.HEALTH_CHECK_TIMEOUT_MS,
+    replies: repliesConfig(environment),
+    llm: llmConfig(environment),
+    blooio: blooioConfig(environment),
+    alerts: alertsConfig(environment),
   };
 }
