@@ -4,6 +4,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 
 import { validationPipe } from './common/pipes/validation.pipe';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { AlertsModule } from './alerts/alerts.module';
 import type { AppConfig } from './config/app-config';
 import { CryptoModule } from './common/crypto/crypto.module';
 import { ConfigModule } from './config/config.module';
@@ -11,6 +12,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { RedisModule } from './redis/redis.module';
+import { RepliesModule } from './replies/replies.module';
 import { TenantsModule } from './tenants/tenants.module';
 
 /** The root module. Feature modules are listed in `features` so a new concern is one import line. */
@@ -24,7 +26,7 @@ export class AppModule {
       RedisModule,
       CryptoModule,
     ];
-    const features = [HealthModule, TenantsModule];
+    const features = [HealthModule, TenantsModule, AlertsModule, RepliesModule];
 
     return {
       module: AppModule,

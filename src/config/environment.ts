@@ -244,7 +244,9 @@ export class Environment {
   TELEGRAM_API_BASE_URL = 'https://api.telegram.org';
 
   @IsOptional()
-  @Matches(/^\d+:[A-Za-z0-9_-]+$/, { message: 'TELEGRAM_BOT_TOKEN must look like 123456:ABC-token' })
+  @Matches(/^\d+:[A-Za-z0-9_-]+$/, {
+    message: 'TELEGRAM_BOT_TOKEN must look like 123456:ABC-token',
+  })
   TELEGRAM_BOT_TOKEN?: string;
 
   @IsOptional()

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
-import { Catch, HttpException, HttpStatus } from '@nestjs/common';
+import { Catch, HttpException, HttpStatus, Optional } from '@nestjs/common';
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 
+import { AlertService } from '../../alerts/alert.service';
 import { requestIdOf } from '../http/request-id';
 import { errorBody } from './error-body';
 import type { ErrorBody } from './error-body';
@@ -36,7 +37,10 @@ function safeHttpMessage(exception: HttpException): string | string[] {
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  constructor(private readonly logger: PinoLogger) {
+  constructor(
+    private readonly logger: PinoLogger,
+    @Optional() private readonly alerts?: AlertService,
+  ) {
     this.logger.setContext(AllExceptionsFilter.name);
   }
 
@@ -69,6 +73,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
     if (isDatabaseUnavailable(exception)) {
       this.logger.error({ err: exception, errorId, requestId }, 'Database unavailable');
+      this.alert('Database unavailable while serving a request (HTTP 503)', errorId);
 
       return errorBody(
         HttpStatus.SERVICE_UNAVAILABLE,
@@ -81,10 +86,19 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
 
     this.logger.error({ err: exception, errorId, requestId }, 'Unexpected error');
+    this.alert(
+      `Unexpected error (HTTP 500): ${exception instanceof Error ? exception.name : typeof exception}`,
+      errorId,
+    );
 
     return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error', {
       requestId,
       errorId,
     });
+  }
+
+  // The fingerprint leaves out the error id, so a storm of one error is coalesced into one alert.
+  private alert(message: string, errorId: string): void {
+    this.alerts?.raise({ kind: 'unexpected_error', message, details: { errorId } });
   }
 }
