@@ -14,6 +14,7 @@ import {
   sendsFor,
   storeInbound,
   updateTenant,
+  waitForAlert,
   waitForReply,
 } from './support/replies';
 
@@ -193,7 +194,7 @@ describe('Replies', () => {
         message_status: 'failed',
       }),
     ]);
-    await waitForTelegram(telegram, /quota_reached.*outbound_limit_reached/);
+    await waitForAlert(telegram, /quota_reached.*outbound_limit_reached/);
   });
 
   it('retries a 503 and sends once', async () => {
@@ -237,10 +238,7 @@ describe('Replies', () => {
     expect(states.map((s) => s.reply_state)).toEqual(['replied', 'replied', 'withheld']);
     expect(states[2].reply_reason).toBe('daily_cap');
     expect(contacts.map((c) => billedTo(c).length)).toEqual([1, 1, 0]);
-    await waitForTelegram(
-      telegram,
-      new RegExp(`guard_tripped.*daily_cap[\\s\\S]*${tenant.tenantId}`),
-    );
+    await waitForAlert(telegram, new RegExp(`guard_tripped.*daily_cap[\\s\\S]*${tenant.tenantId}`));
   });
 
   it('withholds replies while the tenant is paused', async () => {
@@ -301,21 +299,3 @@ describe('Replies with the global kill switch', () => {
     }
   });
 });
-
-async function waitForTelegram(
-  telegram: FakeTelegram,
-  pattern: RegExp,
-  timeoutMs = 10000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-
-  while (!telegram.messages.some((m) => pattern.test(m.text))) {
-    if (Date.now() > deadline) {
-      throw new Error(
-        `No Telegram alert matched ${pattern}: ${JSON.stringify(telegram.messages.map((m) => m.text))}`,
-      );
-    }
-
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

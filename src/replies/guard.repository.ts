@@ -50,7 +50,11 @@ export class GuardRepository {
     return rows[0]?.count ?? 0;
   }
 
-  /** Returns the contact's latest messages up to `until`, newest first, each with our reply before it. */
+  /**
+   * Returns the contact's latest messages up to `until`, newest first, each with the time our last
+   * reply before it was reserved. Reservation precedes the Blooio call, so an answer to a reply can
+   * never look older than the reply, though the measured gap includes the send's latency.
+   */
   async loadInboundTurns(
     tx: TenantTransaction,
     tenantId: string,
@@ -62,12 +66,12 @@ export class GuardRepository {
       { body: string; created_at: Date; last_reply_at: Date | null }[]
     >`
       SELECT m.body, m.created_at,
-        (SELECT max(coalesce(s.accepted_at, s.created_at))
+        (SELECT max(s.created_at)
          FROM outbound_sends AS s
          WHERE s.tenant_id = m.tenant_id
            AND s.conversation_id = m.conversation_id
            AND s.status <> 'withheld'
-           AND coalesce(s.accepted_at, s.created_at) <= m.created_at) AS last_reply_at
+           AND s.created_at <= m.created_at) AS last_reply_at
       FROM messages AS m
       WHERE m.tenant_id = ${tenantId}::uuid
         AND m.conversation_id = ${conversationId}::uuid

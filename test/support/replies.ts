@@ -186,3 +186,22 @@ export async function sendsFor(messageId: string): Promise<SendRow[]> {
 
   return rows;
 }
+
+/** Waits until the fake Telegram received an alert matching the pattern. */
+export async function waitForAlert(
+  telegram: FakeTelegram,
+  pattern: RegExp,
+  timeoutMs = 10000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+
+  while (!telegram.messages.some((m) => pattern.test(m.text))) {
+    if (Date.now() > deadline) {
+      const texts = telegram.messages.map((m) => m.text);
+
+      throw new Error(`No Telegram alert matched ${pattern}; received ${JSON.stringify(texts)}`);
+    }
+
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

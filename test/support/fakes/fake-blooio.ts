@@ -186,6 +186,7 @@ export class FakeBlooio {
       answer();
     }
 
-    this.onBilled?.(message);
+    // The other side can only answer once the message is delivered, after our request returned.
+    setImmediate(() => this.onBilled?.(message));
   }
 }

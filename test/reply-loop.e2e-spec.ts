@@ -1,0 +1,187 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+import { createTestApp } from './support/create-test-app';
+import { FakeBlooio } from './support/fakes/fake-blooio';
+import type { BilledMessage } from './support/fakes/fake-blooio';
+import { FakeTelegram } from './support/fakes/fake-telegram';
+import { seedTenant, uniqueNumber } from './support/fixtures';
+import type { SeededTenant } from './support/fixtures';
+import {
+  asSuperuser,
+  clearJobQueue,
+  replyEnv,
+  storeInbound,
+  updateTenant,
+  waitForAlert,
+} from './support/replies';
+
+interface LoopOutcome {
+  sends: number;
+  inbound: { reply_state: string; reply_reason: string | null }[];
+  pausedReason: string | null;
+}
+
+describe('Two-bot loop', () => {
+  let app: NestFastifyApplication;
+  let blooio: FakeBlooio;
+  let telegram: FakeTelegram;
+  let tenant: SeededTenant;
+  const botErrors: unknown[] = [];
+
+  beforeAll(async () => {
+    await clearJobQueue();
+    blooio = await new FakeBlooio().start();
+    telegram = await new FakeTelegram().start();
+    app = await createTestApp({ env: replyEnv(blooio, telegram) });
+  });
+
+  afterAll(async () => {
+    blooio.onBilled = undefined;
+    await app.close();
+    await blooio.stop();
+    await telegram.stop();
+  });
+
+  beforeEach(async () => {
+    tenant = await seedTenant();
+  });
+
+  /** Makes the contact an auto-responder: every message we send it is answered at once. */
+  function answerEveryReply(contact: string, text: (turn: number) => string): void {
+    let turn = 0;
+
+    blooio.onBilled = (message: BilledMessage) => {
+      if (message.chatId !== contact) {
+        return;
+      }
+
+      turn += 1;
+      storeInbound(app, {
+        tenantId: tenant.tenantId,
+        ourNumber: tenant.receivingNumber,
+        from: contact,
+        text: text(turn),
+      }).catch((error: unknown) => botErrors.push(error));
+    };
+  }
+
+  /** Waits until a reply is withheld and nothing has moved for a second, then reads the outcome. */
+  async function settle(contact: string): Promise<LoopOutcome> {
+    const deadline = Date.now() + 30000;
+    let previous = '';
+    let stableSince = Date.now();
+
+    for (;;) {
+      const outcome = await readOutcome(contact);
+      const snapshot = JSON.stringify(outcome);
+      const isWithheld = outcome.inbound.some((m) => m.reply_state === 'withheld');
+      const isIdle = outcome.inbound.every((m) => m.reply_state !== 'awaiting_reply');
+
+      if (snapshot !== previous) {
+        previous = snapshot;
+        stableSince = Date.now();
+      } else if (isWithheld && isIdle && Date.now() - stableSince > 1000) {
+        return outcome;
+      }
+
+      if (Date.now() > deadline) {
+        throw new Error(`The loop did not stop: ${snapshot}`);
+      }
+
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async function readOutcome(contact: string): Promise<LoopOutcome> {
+    return asSuperuser(async (client) => {
+      const inbound = await client.query(
+        `SELECT m.reply_state, m.reply_reason FROM messages AS m
+         JOIN conversations AS c ON c.id = m.conversation_id
+         WHERE c.tenant_id = $1 AND c.phone = $2 AND m.direction = 'inbound'
+         ORDER BY m.created_at, m.id`,
+        [tenant.tenantId, contact],
+      );
+      const conversation = await client.query(
+        'SELECT paused_reason FROM conversations WHERE tenant_id = $1 AND phone = $2',
+        [tenant.tenantId, contact],
+      );
+
+      return {
+        sends: [...blooio.billed.values()].filter((m) => m.chatId === contact).length,
+        inbound: inbound.rows,
+        pausedReason: conversation.rows[0]?.paused_reason ?? null,
+      };
+    });
+  }
+
+  it('breaks a fast loop and pauses the conversation', async () => {
+    const contact = uniqueNumber();
+
+    answerEveryReply(contact, (turn) => `Auto-reply ${turn}: thanks for your message!`);
+    await storeInbound(app, {
+      tenantId: tenant.tenantId,
+      ourNumber: tenant.receivingNumber,
+      from: contact,
+      text: 'Hi, I would like a cleaning',
+    });
+
+    const outcome = await settle(contact);
+
+    expect(botErrors).toEqual([]);
+    expect(outcome.sends).toBe(3);
+    expect(outcome.inbound.at(-1)).toEqual({
+      reply_state: 'withheld',
+      reply_reason: 'loop_fast_replies',
+    });
+    expect(outcome.pausedReason).toBe('loop_fast_replies');
+    await waitForAlert(telegram, /guard_tripped.*loop_fast_replies/);
+  });
+
+  it('stops at the conversation cap', async () => {
+    const contact = uniqueNumber();
+
+    // Turn the loop breaker's speed check off so only the cap of 5 replies an hour can stop the loop.
+    await updateTenant(tenant.tenantId, { loop_min_reply_seconds: 0, loop_repeat_count: 50 });
+    answerEveryReply(contact, (turn) => `Auto-reply ${turn}: thanks for your message!`);
+    await storeInbound(app, {
+      tenantId: tenant.tenantId,
+      ourNumber: tenant.receivingNumber,
+      from: contact,
+      text: 'Hi, I would like a cleaning',
+    });
+
+    const outcome = await settle(contact);
+
+    expect(botErrors).toEqual([]);
+    expect(outcome.sends).toBe(5);
+    expect(outcome.inbound).toHaveLength(6);
+    expect(outcome.inbound.at(-1)).toEqual({
+      reply_state: 'withheld',
+      reply_reason: 'conversation_cap',
+    });
+    await waitForAlert(telegram, /guard_tripped.*conversation_cap/);
+  });
+
+  it('breaks a loop of repeated text', async () => {
+    const contact = uniqueNumber();
+
+    // Slow enough to pass the speed check: only the repeated text can stop this loop.
+    await updateTenant(tenant.tenantId, { loop_min_reply_seconds: 0 });
+    answerEveryReply(contact, () => 'This number does not accept messages.');
+    await storeInbound(app, {
+      tenantId: tenant.tenantId,
+      ourNumber: tenant.receivingNumber,
+      from: contact,
+      text: 'This number does not accept messages.',
+    });
+
+    const outcome = await settle(contact);
+
+    expect(outcome.sends).toBe(2);
+    expect(outcome.inbound.at(-1)).toEqual({
+      reply_state: 'withheld',
+      reply_reason: 'loop_repeated_text',
+    });
+    expect(outcome.pausedReason).toBe('loop_repeated_text');
+  });
+});
