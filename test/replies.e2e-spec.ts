@@ -18,6 +18,9 @@ import {
   waitForReply,
 } from './support/replies';
 
+// Each case waits for a background job through real PostgreSQL, well past Jest's 5 s default.
+jest.setTimeout(30000);
+
 describe('Replies', () => {
   let app: NestFastifyApplication;
   let blooio: FakeBlooio;

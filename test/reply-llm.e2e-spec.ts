@@ -18,6 +18,9 @@ import {
 
 const fallbackText = 'Thanks for your message! Someone from our team will get back to you shortly.';
 
+// Each case waits for a background job through real PostgreSQL, well past Jest's 5 s default.
+jest.setTimeout(30000);
+
 describe('Replies from an LLM', () => {
   let app: NestFastifyApplication;
   let blooio: FakeBlooio;

@@ -21,6 +21,9 @@ interface LoopOutcome {
   pausedReason: string | null;
 }
 
+// Each case waits for a background job through real PostgreSQL, well past Jest's 5 s default.
+jest.setTimeout(30000);
+
 describe('Two-bot loop', () => {
   let app: NestFastifyApplication;
   let blooio: FakeBlooio;
