@@ -74,7 +74,27 @@ export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShu
       this.logger.warn({ err: error }, 'Job queue LISTEN connection failed; retrying');
     });
 
-    this.runner = await run({
+    try {
+      this.runner = await this.startRunner(events);
+    } catch (error) {
+      await this.pool.end();
+      this.pool = undefined;
+      throw new Error(
+        `Starting the reply worker failed: ${String(error)}. If the job queue schema is missing, run npm run db:migrate as the owner role.`,
+      );
+    }
+
+    this.liveness.start();
+    this.logger.info(
+      { concurrency: settings.concurrency, pollIntervalMs: settings.pollIntervalMs },
+      'Reply worker started',
+    );
+  }
+
+  private async startRunner(events: WorkerEvents): Promise<Runner> {
+    const settings = this.config.replies.worker;
+
+    return run({
       pgPool: this.pool,
       concurrency: settings.concurrency,
       pollInterval: settings.pollIntervalMs,
@@ -88,11 +108,6 @@ export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShu
       events,
       taskList: { [REPLY_TASK]: (payload, helpers) => this.runJob(payload, helpers) },
     });
-    this.liveness.start();
-    this.logger.info(
-      { concurrency: settings.concurrency, pollIntervalMs: settings.pollIntervalMs },
-      'Reply worker started',
-    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {

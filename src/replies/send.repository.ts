@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import type { TenantTransaction } from '../database/tenant-database';
-import type { OutboundSend } from '../generated/prisma/client';
+import type { MessageStatus, OutboundSend } from '../generated/prisma/client';
 
 export type SendKind = 'reply' | 'help' | 'fallback' | 'opt_out' | 'opt_in';
 
@@ -20,7 +20,19 @@ export interface AcceptedSend {
   attempts: number;
 }
 
-const queuedStatuses = new Set(['queued', 'pending', 'sent', 'delivered', 'read']);
+const providerStatuses: readonly MessageStatus[] = [
+  'pending',
+  'queued',
+  'sent',
+  'delivered',
+  'read',
+];
+
+function messageStatusOf(providerStatus?: string): MessageStatus {
+  const status = providerStatuses.find((candidate) => candidate === providerStatus);
+
+  return status ?? 'queued';
+}
 
 /**
  * Records outbound sends. A send is stored with status pending, together with its outbound message,
@@ -65,14 +77,10 @@ export class SendRepository {
     });
 
     if (send.messageId) {
-      const status = queuedStatuses.has(result.providerStatus ?? '')
-        ? result.providerStatus
-        : 'queued';
-
       // A status webhook may already have moved the message on; only a pending message changes here.
       await tx.message.updateMany({
         where: { id: send.messageId, status: 'pending' },
-        data: { status: status as 'queued', providerMessageId },
+        data: { status: messageStatusOf(result.providerStatus), providerMessageId },
       });
     }
 
