@@ -4,40 +4,38 @@ import { TenantDatabase } from '../src/database/tenant-database';
 import { ReplyJobs } from '../src/replies/reply-jobs';
 import { createTestApp } from './support/create-test-app';
 import { FakeBlooio } from './support/fakes/fake-blooio';
-import { FakeTelegram } from './support/fakes/fake-telegram';
+import type { FakeTelegram } from './support/fakes/fake-telegram';
 import { seedTenant, uniqueNumber } from './support/fixtures';
 import type { SeededTenant } from './support/fixtures';
 import {
   asSuperuser,
-  clearJobQueue,
   replyEnv,
   sendsFor,
+  startReplyHarness,
   storeInbound,
   updateTenant,
   waitForAlert,
   waitForReply,
 } from './support/replies';
+import type { ReplyHarness } from './support/replies';
 
 // Each case waits for a background job through real PostgreSQL, well past Jest's 5 s default.
 jest.setTimeout(30000);
 
 describe('Replies', () => {
+  let harness: ReplyHarness;
   let app: NestFastifyApplication;
   let blooio: FakeBlooio;
   let telegram: FakeTelegram;
   let tenant: SeededTenant;
 
   beforeAll(async () => {
-    await clearJobQueue();
-    blooio = await new FakeBlooio().start();
-    telegram = await new FakeTelegram().start();
-    app = await createTestApp({ env: replyEnv(blooio, telegram) });
+    harness = await startReplyHarness();
+    ({ app, blooio, telegram } = harness);
   });
 
   afterAll(async () => {
-    await app.close();
-    await blooio.stop();
-    await telegram.stop();
+    await harness.close();
   });
 
   beforeEach(async () => {

@@ -1,20 +1,19 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { createTestApp } from './support/create-test-app';
-import { FakeBlooio } from './support/fakes/fake-blooio';
+import type { FakeBlooio } from './support/fakes/fake-blooio';
 import { FakeLlm } from './support/fakes/fake-llm';
 import type { LlmBehaviour } from './support/fakes/fake-llm';
-import { FakeTelegram } from './support/fakes/fake-telegram';
+import type { FakeTelegram } from './support/fakes/fake-telegram';
 import { seedTenant, uniqueNumber } from './support/fixtures';
 import type { SeededTenant } from './support/fixtures';
 import {
-  clearJobQueue,
-  replyEnv,
+  startReplyHarness,
   storeInbound,
   updateTenant,
   waitForAlert,
   waitForReply,
 } from './support/replies';
+import type { ReplyHarness } from './support/replies';
 
 const fallbackText = 'Thanks for your message! Someone from our team will get back to you shortly.';
 
@@ -22,6 +21,7 @@ const fallbackText = 'Thanks for your message! Someone from our team will get ba
 jest.setTimeout(30000);
 
 describe('Replies from an LLM', () => {
+  let harness: ReplyHarness;
   let app: NestFastifyApplication;
   let blooio: FakeBlooio;
   let llm: FakeLlm;
@@ -29,27 +29,21 @@ describe('Replies from an LLM', () => {
   let tenant: SeededTenant;
 
   beforeAll(async () => {
-    await clearJobQueue();
-    blooio = await new FakeBlooio().start();
     llm = await new FakeLlm().start();
-    telegram = await new FakeTelegram().start();
-    app = await createTestApp({
-      env: replyEnv(blooio, telegram, {
-        REPLY_RESPONDER: 'openai',
-        LLM_BASE_URL: llm.baseUrl,
-        LLM_API_KEY: 'llm-test-key',
-        LLM_MODEL: 'test-model',
-        LLM_TIMEOUT_MS: '1000',
-        LLM_MAX_RETRIES: '1',
-      }),
+    harness = await startReplyHarness({
+      REPLY_RESPONDER: 'openai',
+      LLM_BASE_URL: llm.baseUrl,
+      LLM_API_KEY: 'llm-test-key',
+      LLM_MODEL: 'test-model',
+      LLM_TIMEOUT_MS: '1000',
+      LLM_MAX_RETRIES: '1',
     });
+    ({ app, blooio, telegram } = harness);
   });
 
   afterAll(async () => {
-    await app.close();
-    await blooio.stop();
+    await harness.close();
     await llm.stop();
-    await telegram.stop();
   });
 
   beforeEach(async () => {

@@ -1,19 +1,17 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { createTestApp } from './support/create-test-app';
-import { FakeBlooio } from './support/fakes/fake-blooio';
-import type { BilledMessage } from './support/fakes/fake-blooio';
-import { FakeTelegram } from './support/fakes/fake-telegram';
+import type { BilledMessage, FakeBlooio } from './support/fakes/fake-blooio';
+import type { FakeTelegram } from './support/fakes/fake-telegram';
 import { seedTenant, uniqueNumber } from './support/fixtures';
 import type { SeededTenant } from './support/fixtures';
 import {
   asSuperuser,
-  clearJobQueue,
-  replyEnv,
+  startReplyHarness,
   storeInbound,
   updateTenant,
   waitForAlert,
 } from './support/replies';
+import type { ReplyHarness } from './support/replies';
 
 interface LoopOutcome {
   sends: number;
@@ -25,6 +23,7 @@ interface LoopOutcome {
 jest.setTimeout(30000);
 
 describe('Two-bot loop', () => {
+  let harness: ReplyHarness;
   let app: NestFastifyApplication;
   let blooio: FakeBlooio;
   let telegram: FakeTelegram;
@@ -32,17 +31,12 @@ describe('Two-bot loop', () => {
   const botErrors: unknown[] = [];
 
   beforeAll(async () => {
-    await clearJobQueue();
-    blooio = await new FakeBlooio().start();
-    telegram = await new FakeTelegram().start();
-    app = await createTestApp({ env: replyEnv(blooio, telegram) });
+    harness = await startReplyHarness();
+    ({ app, blooio, telegram } = harness);
   });
 
   afterAll(async () => {
-    blooio.onBilled = undefined;
-    await app.close();
-    await blooio.stop();
-    await telegram.stop();
+    await harness.close();
   });
 
   beforeEach(async () => {
@@ -66,6 +60,24 @@ describe('Two-bot loop', () => {
         text: text(turn),
       }).catch((error: unknown) => botErrors.push(error));
     };
+  }
+
+  /** Starts a conversation with an auto-responder and returns once the loop has stopped. */
+  async function runLoop(
+    firstText: string,
+    botText: (turn: number) => string,
+  ): Promise<LoopOutcome> {
+    const contact = uniqueNumber();
+
+    answerEveryReply(contact, botText);
+    await storeInbound(app, {
+      tenantId: tenant.tenantId,
+      ourNumber: tenant.receivingNumber,
+      from: contact,
+      text: firstText,
+    });
+
+    return settle(contact);
   }
 
   /** Waits until a reply is withheld and nothing has moved for a second, then reads the outcome. */
@@ -118,17 +130,10 @@ describe('Two-bot loop', () => {
   }
 
   it('breaks a fast loop and pauses the conversation', async () => {
-    const contact = uniqueNumber();
-
-    answerEveryReply(contact, (turn) => `Auto-reply ${turn}: thanks for your message!`);
-    await storeInbound(app, {
-      tenantId: tenant.tenantId,
-      ourNumber: tenant.receivingNumber,
-      from: contact,
-      text: 'Hi, I would like a cleaning',
-    });
-
-    const outcome = await settle(contact);
+    const outcome = await runLoop(
+      'Hi, I would like a cleaning',
+      (turn) => `Auto-reply ${turn}: thanks for your message!`,
+    );
 
     expect(botErrors).toEqual([]);
     expect(outcome.sends).toBe(3);
@@ -141,19 +146,12 @@ describe('Two-bot loop', () => {
   });
 
   it('stops at the conversation cap', async () => {
-    const contact = uniqueNumber();
-
     // Turn the loop breaker's speed check off so only the cap of 5 replies an hour can stop the loop.
     await updateTenant(tenant.tenantId, { loop_min_reply_seconds: 0, loop_repeat_count: 50 });
-    answerEveryReply(contact, (turn) => `Auto-reply ${turn}: thanks for your message!`);
-    await storeInbound(app, {
-      tenantId: tenant.tenantId,
-      ourNumber: tenant.receivingNumber,
-      from: contact,
-      text: 'Hi, I would like a cleaning',
-    });
-
-    const outcome = await settle(contact);
+    const outcome = await runLoop(
+      'Hi, I would like a cleaning',
+      (turn) => `Auto-reply ${turn}: thanks for your message!`,
+    );
 
     expect(botErrors).toEqual([]);
     expect(outcome.sends).toBe(5);
@@ -166,19 +164,12 @@ describe('Two-bot loop', () => {
   });
 
   it('breaks a loop of repeated text', async () => {
-    const contact = uniqueNumber();
-
-    // Slow enough to pass the speed check: only the repeated text can stop this loop.
+    // With the speed check off, only the repeated text can stop this loop.
     await updateTenant(tenant.tenantId, { loop_min_reply_seconds: 0 });
-    answerEveryReply(contact, () => 'This number does not accept messages.');
-    await storeInbound(app, {
-      tenantId: tenant.tenantId,
-      ourNumber: tenant.receivingNumber,
-      from: contact,
-      text: 'This number does not accept messages.',
-    });
-
-    const outcome = await settle(contact);
+    const outcome = await runLoop(
+      'This number does not accept messages.',
+      () => 'This number does not accept messages.',
+    );
 
     expect(outcome.sends).toBe(2);
     expect(outcome.inbound.at(-1)).toEqual({

@@ -3,10 +3,9 @@ import type { Client } from 'pg';
 
 import { TenantDatabase } from '../../src/database/tenant-database';
 import { ReplyJobs } from '../../src/replies/reply-jobs';
-import { fakeBlooioApiKey } from './fakes/fake-blooio';
-import type { FakeBlooio } from './fakes/fake-blooio';
-import { fakeTelegramToken } from './fakes/fake-telegram';
-import type { FakeTelegram } from './fakes/fake-telegram';
+import { createTestApp } from './create-test-app';
+import { FakeBlooio, fakeBlooioApiKey } from './fakes/fake-blooio';
+import { FakeTelegram, fakeTelegramToken } from './fakes/fake-telegram';
 import { connectAs, superuserDatabaseUrl } from './test-database';
 
 export interface InboundInput {
@@ -37,6 +36,34 @@ export function replyEnv(
         }
       : {}),
     ...env,
+  };
+}
+
+export interface ReplyHarness {
+  app: NestFastifyApplication;
+  blooio: FakeBlooio;
+  telegram: FakeTelegram;
+  close(): Promise<void>;
+}
+
+/** Clears the job queue, starts fake Blooio and Telegram servers and an app whose worker uses them. */
+export async function startReplyHarness(env: Record<string, string> = {}): Promise<ReplyHarness> {
+  await clearJobQueue();
+
+  const blooio = await new FakeBlooio().start();
+  const telegram = await new FakeTelegram().start();
+  const app = await createTestApp({ env: replyEnv(blooio, telegram, env) });
+
+  return {
+    app,
+    blooio,
+    telegram,
+    async close() {
+      blooio.onBilled = undefined;
+      await app.close();
+      await blooio.stop();
+      await telegram.stop();
+    },
   };
 }
 
