@@ -43,7 +43,7 @@ describe('Two-bot loop', () => {
     tenant = await seedTenant();
   });
 
-  /** Makes the contact an auto-responder: every message we send it is answered at once. */
+  /** Makes the contact an auto-responder that replies at once to every message we send it. */
   function answerEveryReply(contact: string, text: (turn: number) => string): void {
     let turn = 0;
 

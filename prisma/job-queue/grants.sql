@@ -1,5 +1,5 @@
 -- Grants the application role access to the job queue. Runs as the owner after graphile-worker's
--- own migrations, every time, so it must stay idempotent. Neither schema holds tenant data: a job's
+-- own migrations, every time, so it must stay idempotent. Neither schema contains tenant data: a job's
 -- payload carries only a tenant id and a message id, and the job reads tenant rows through
 -- row-level security like any request.
 
@@ -42,7 +42,7 @@ $$;
 GRANT SELECT ON graphile_worker.jobs TO aias_app;
 
 -- Liveness of the worker processes. graphile-worker 0.16 frees the jobs of a crashed process only
--- after 4 hours; each process records here when its workers were last alive, so another process
+-- after 4 hours. Each process records here when its workers were last alive, so another process
 -- can release their jobs after REPLY_WORKER_STALE_AFTER_MS instead.
 CREATE SCHEMA IF NOT EXISTS job_queue;
 GRANT USAGE ON SCHEMA job_queue TO aias_app;

@@ -52,8 +52,8 @@ export class GuardRepository {
 
   /**
    * Returns the contact's latest messages up to `until`, newest first, each with the time our last
-   * reply before it was reserved. Reservation precedes the Blooio call, so an answer to a reply can
-   * never look older than the reply, though the measured gap includes the send's latency.
+   * reply before it was reserved. Reservation precedes the Blooio call, so the contact's message sent in reply
+   * can never look older than our reply, though the measured gap includes the send's latency.
    */
   async loadInboundTurns(
     tx: TenantTransaction,

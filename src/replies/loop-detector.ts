@@ -21,7 +21,7 @@ function normalise(text: string): string {
 }
 
 /**
- * Tells whether a conversation looks like another bot answering ours. `turns` are the contact's
+ * Tells whether a conversation looks like another bot replying to ours. `turns` are the contact's
  * latest messages, newest first. Fast replies: each of the last `fastTurns` messages answered one
  * of our replies within `minReplySeconds`, faster than a person reads and types. Repeats: the last
  * `repeatCount` messages have the same text, ignoring case, spacing and punctuation.
@@ -31,7 +31,7 @@ export function detectLoop(turns: InboundTurn[], settings: LoopSettings): LoopRe
   const isFast = (turn: InboundTurn, index: number): boolean => {
     const previous = turns[index + 1];
 
-    // Only a message that answers one of our replies counts as a turn.
+    // Only a message sent after one of our replies counts as a turn.
     if (!turn.lastReplyAt || (previous && turn.lastReplyAt < previous.receivedAt)) {
       return false;
     }

@@ -12,7 +12,7 @@ import { SendRepository } from './send.repository';
 
 /**
  * Sends a reserved send through Blooio and records the outcome. Accepted and duplicate responses
- * mark it accepted; a rejection marks it failed with an alert and is final; an unavailable Blooio
+ * mark it accepted. A rejection marks it failed for good and raises an alert. An unavailable Blooio
  * leaves it pending and rethrows, so the job retries with the same idempotency key.
  */
 @Injectable()

@@ -5,7 +5,7 @@ import type { AppConfig } from '../config/app-config';
 import type { TenantTransaction } from '../database/tenant-database';
 import type { ReplyJobPayload } from './reply-processor';
 
-/** The graphile-worker task that answers one inbound message. */
+/** The graphile-worker task that replies to one inbound message. */
 export const REPLY_TASK = 'send_reply';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

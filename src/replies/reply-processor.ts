@@ -25,7 +25,7 @@ export interface ReplyJobPayload {
 
 const historyLimit = 20;
 
-/** The idempotency key of the one reply to an inbound message: the same on every retry. */
+/** Returns the idempotency key of the one reply to an inbound message, the same on every retry. */
 export function replyIdempotencyKey(messageId: string): string {
   return `reply-${messageId}`;
 }
@@ -38,8 +38,8 @@ type Step =
 
 /**
  * Runs the reply job for one inbound message. Every step is idempotent, because a job may run
- * again after a crash or a retry: a handled message is skipped, a reserved send is resumed with its
- * key, and nothing is sent before the spend guard approves it in the transaction that reserves it.
+ * again after a crash or a retry. A handled message is skipped, and a reserved send is resumed with
+ * its key. Nothing is sent before the spend guard approves it in the transaction that reserves it.
  */
 @Injectable()
 export class ReplyProcessor {

@@ -22,8 +22,8 @@ const shutdownMarginMs = 2000;
  * Runs reply jobs with graphile-worker in this process: REPLY_WORKER_CONCURRENCY jobs at once,
  * woken by LISTEN/NOTIFY and polling every REPLY_WORKER_POLL_INTERVAL_MS for retries. Instances
  * share the queue safely because jobs are claimed with FOR UPDATE SKIP LOCKED. On shutdown it stops
- * taking jobs and waits for running ones; after SHUTDOWN_TIMEOUT_MS less a margin their abort signal
- * fires, and a job cut short is retried later with the same idempotency key.
+ * taking jobs and waits for running ones. Their abort signal fires after SHUTDOWN_TIMEOUT_MS less a
+ * margin, and a job cut short is retried later with the same idempotency key.
  */
 @Injectable()
 export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {

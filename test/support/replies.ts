@@ -15,7 +15,7 @@ export interface InboundInput {
   text: string;
 }
 
-/** The environment of an app whose reply worker talks to the given fakes, with short timings. */
+/** Returns the environment of an app whose reply worker uses the given fakes, with short timings. */
 export function replyEnv(
   blooio: FakeBlooio,
   telegram?: FakeTelegram,

@@ -4,7 +4,7 @@ import { createTestApp } from './create-test-app';
 
 /**
  * Boots the app with its reply worker in a child process, so a test can SIGKILL it mid-job.
- * WORKER_ENV holds the app's environment as JSON; "ready" on stdout means the worker runs.
+ * WORKER_ENV contains the app's environment as JSON; "ready" on stdout means the worker runs.
  */
 async function main(): Promise<void> {
   const env = JSON.parse(process.env.WORKER_ENV ?? '{}') as Record<string, string>;

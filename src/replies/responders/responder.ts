@@ -3,7 +3,7 @@ export interface ConversationTurn {
   text: string;
 }
 
-/** What a responder sees: the tenant, and the conversation oldest first, ending with the inbound message. */
+/** The input of a responder: the tenant, and the conversation oldest first, ending with the inbound message. */
 export interface ReplyContext {
   tenantName: string;
   businessDetails: string;

@@ -8,9 +8,9 @@ export const fakeBlooioApiKey = 'blooio-test-key';
 /** What the fake does with the next request whose idempotency key it has not billed yet. */
 export type BlooioBehaviour =
   | { kind: 'accept' }
-  /** Bills the message, then answers only after `delayMs` (a client timeout sees no response). */
+  /** Bills the message, then responds only after `delayMs` (a client timeout sees no response). */
   | { kind: 'accept_slowly'; delayMs: number }
-  /** Bills the message and never answers until release() is called. */
+  /** Bills the message and does not respond until release() is called. */
   | { kind: 'hold' }
   | { kind: 'fail'; status: number; code?: string; retryAfter?: string };
 
@@ -39,7 +39,7 @@ export class FakeBlooio {
   readonly requests: BlooioRequest[] = [];
   readonly billed = new Map<string, BilledMessage>();
   duplicateStatus: 200 | 409 = 200;
-  /** Called after a message is billed, e.g. to make the other bot of a loop answer it. */
+  /** Called after a message is billed, e.g. to make the other bot of a loop reply to it. */
   onBilled?: (message: BilledMessage) => void;
   private readonly script: BlooioBehaviour[] = [];
   private readonly held: (() => void)[] = [];

@@ -3,7 +3,7 @@ import { HttpFake, sendJson } from './http-fake';
 export type LlmBehaviour =
   { kind: 'reply'; content: string; finishReason?: string } | { kind: 'fail'; status: number };
 
-/** A fake OpenAI-compatible chat-completions endpoint that answers from a script. */
+/** A fake OpenAI-compatible chat-completions endpoint that returns scripted responses. */
 export class FakeLlm {
   readonly requests: { authorization?: string; body: { model?: string; messages?: unknown[] } }[] =
     [];

@@ -2,7 +2,7 @@ import { HttpFake, sendJson } from './http-fake';
 
 export const fakeTelegramToken = '123456789:AAFakeTelegramTokenForTestsOnly0000';
 
-/** A fake Telegram Bot API that records sendMessage calls; rateLimitNext answers 429 first. */
+/** A fake Telegram Bot API that records sendMessage calls; rateLimitNext makes the next call return 429. */
 export class FakeTelegram {
   readonly messages: { chatId: unknown; text: string; at: number }[] = [];
   readonly rateLimited: number[] = [];
