@@ -70,6 +70,16 @@ export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShu
 
     events.on('worker:create', ({ worker }) => this.liveness?.add(worker.workerId));
     events.on('worker:stop', ({ worker }) => this.liveness?.remove(worker.workerId));
+    // graphile-worker 0.16 does not replace a worker that died of a fatal error, so each one
+    // lowers this process's concurrency until it restarts.
+    events.on('worker:fatalError', ({ worker, error }) => {
+      this.alerts.raise({
+        kind: 'job_failed',
+        message: `A reply worker died after a fatal error; restart the process: ${String(error)}`,
+        fingerprint: 'reply_worker_fatal',
+        details: { workerId: worker.workerId },
+      });
+    });
     events.on('pool:listen:error', ({ error }) => {
       this.logger.warn({ err: error }, 'Job queue LISTEN connection failed; retrying');
     });
@@ -84,6 +94,7 @@ export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShu
       );
     }
 
+    this.watch(this.runner);
     this.liveness.start();
     this.logger.info(
       { concurrency: settings.concurrency, pollIntervalMs: settings.pollIntervalMs },
@@ -111,15 +122,37 @@ export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.runner) {
+    const runner = this.runner;
+
+    this.runner = undefined;
+
+    if (runner) {
       this.logger.info('Reply worker stopping: waiting for running jobs');
-      await this.runner.stop();
-      this.runner = undefined;
+      await runner.stop().catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'Reply worker had already stopped');
+      });
     }
 
     await this.liveness?.stop();
     await this.pool?.end();
     this.pool = undefined;
+  }
+
+  // graphile-worker stops a pool after a fatal error, such as failing to release a job; the
+  // process then takes no more jobs, so an operator must know at once.
+  private watch(runner: Runner): void {
+    runner.promise.catch((error: unknown) => {
+      if (this.runner !== runner) {
+        return;
+      }
+
+      this.logger.error({ err: error }, 'Reply worker stopped after a fatal error');
+      this.alerts.raise({
+        kind: 'job_failed',
+        message: `Reply worker stopped after a fatal error; restart the process: ${String(error)}`,
+        fingerprint: 'reply_worker_stopped',
+      });
+    });
   }
 
   private async runJob(payload: unknown, helpers: JobHelpers): Promise<void> {
