@@ -242,6 +242,20 @@ describe('Replies', () => {
     await waitForAlert(telegram, new RegExp(`guard_tripped.*daily_cap[\\s\\S]*${tenant.tenantId}`));
   });
 
+  it('holds the daily cap under concurrency', async () => {
+    await updateTenant(tenant.tenantId, { daily_send_cap: 3 });
+
+    const contacts = Array.from({ length: 8 }, () => uniqueNumber());
+    const messageIds = await Promise.all(contacts.map((contact) => inbound(contact, 'Hello')));
+    const states = await Promise.all(messageIds.map((id) => waitForReply(id)));
+    const replied = states.filter((s) => s.reply_state === 'replied');
+    const withheld = states.filter((s) => s.reply_reason === 'daily_cap');
+
+    expect(replied).toHaveLength(3);
+    expect(withheld).toHaveLength(5);
+    expect(contacts.flatMap((c) => billedTo(c))).toHaveLength(3);
+  });
+
   it('withholds replies while the tenant is paused', async () => {
     const contact = uniqueNumber();
 

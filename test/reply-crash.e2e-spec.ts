@@ -98,7 +98,7 @@ describe('Reply worker crash', () => {
 
     workers.push(await startWorker(env));
 
-    await expect(waitForReply(messageId, 30000)).resolves.toMatchObject({ reply_state: 'replied' });
+    await expect(waitForReply(messageId, 60000)).resolves.toMatchObject({ reply_state: 'replied' });
 
     const keys = blooio.requests.filter((r) => r.chatId === contact).map((r) => r.idempotencyKey);
     const sends = await sendsFor(messageId);

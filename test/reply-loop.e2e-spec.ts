@@ -10,10 +10,12 @@ import {
   storeInbound,
   updateTenant,
   waitForAlert,
+  waitForReply,
 } from './support/replies';
 import type { ReplyHarness } from './support/replies';
 
 interface LoopOutcome {
+  contact: string;
   sends: number;
   inbound: { reply_state: string; reply_reason: string | null }[];
   pausedReason: string | null;
@@ -53,13 +55,17 @@ describe('Two-bot loop', () => {
       }
 
       turn += 1;
-      storeInbound(app, {
-        tenantId: tenant.tenantId,
-        ourNumber: tenant.receivingNumber,
-        from: contact,
-        text: text(turn),
-      }).catch((error: unknown) => botErrors.push(error));
+      inbound(contact, text(turn)).catch((error: unknown) => botErrors.push(error));
     };
+  }
+
+  function inbound(contact: string, text: string): Promise<string> {
+    return storeInbound(app, {
+      tenantId: tenant.tenantId,
+      ourNumber: tenant.receivingNumber,
+      from: contact,
+      text,
+    });
   }
 
   /** Starts a conversation with an auto-responder and returns once the loop has stopped. */
@@ -70,12 +76,7 @@ describe('Two-bot loop', () => {
     const contact = uniqueNumber();
 
     answerEveryReply(contact, botText);
-    await storeInbound(app, {
-      tenantId: tenant.tenantId,
-      ourNumber: tenant.receivingNumber,
-      from: contact,
-      text: firstText,
-    });
+    await inbound(contact, firstText);
 
     return settle(contact);
   }
@@ -122,6 +123,7 @@ describe('Two-bot loop', () => {
       );
 
       return {
+        contact,
         sends: [...blooio.billed.values()].filter((m) => m.chatId === contact).length,
         inbound: inbound.rows,
         pausedReason: conversation.rows[0]?.paused_reason ?? null,
@@ -143,6 +145,26 @@ describe('Two-bot loop', () => {
     });
     expect(outcome.pausedReason).toBe('loop_fast_replies');
     await waitForAlert(telegram, /guard_tripped.*loop_fast_replies/);
+  });
+
+  it('keeps a paused conversation silent except for STOP', async () => {
+    const outcome = await runLoop('Hi there', (turn) => `Auto-reply ${turn}`);
+    const contact = outcome.contact;
+
+    blooio.onBilled = undefined;
+
+    const sendsBefore = outcome.sends;
+    const laterId = await inbound(contact, 'Are you still there?');
+
+    await expect(waitForReply(laterId)).resolves.toEqual({
+      reply_state: 'withheld',
+      reply_reason: 'conversation_paused',
+    });
+
+    const stopId = await inbound(contact, 'STOP');
+
+    await expect(waitForReply(stopId)).resolves.toMatchObject({ reply_state: 'replied' });
+    expect((await readOutcome(contact)).sends).toBe(sendsBefore + 1);
   });
 
   it('stops at the conversation cap', async () => {
