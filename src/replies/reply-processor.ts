@@ -58,17 +58,13 @@ export class ReplyProcessor {
 
   async process(job: ReplyJobPayload, signal?: AbortSignal): Promise<void> {
     const key = replyIdempotencyKey(job.messageId);
-    let step = await this.tenantDatabase.transaction(job.tenantId, (tx) =>
-      this.start(tx, job, key),
-    );
+    let step = await this.inTransaction(job.tenantId, (tx) => this.start(tx, job, key));
 
     if (step.kind === 'compose') {
       const reply = await this.composer.reply(step.context, step.history, signal);
       const context = step.context;
 
-      step = await this.tenantDatabase.transaction(job.tenantId, (tx) =>
-        this.reserve(tx, context, reply, key),
-      );
+      step = await this.inTransaction(job.tenantId, (tx) => this.reserve(tx, context, reply, key));
     }
 
     if (step.kind === 'withheld') {

@@ -138,8 +138,8 @@ export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShu
     this.pool = undefined;
   }
 
-  // graphile-worker stops a pool after a fatal error, such as failing to release a job; the
-  // process then takes no more jobs, so an operator must know at once.
+  // The runner's promise rejects when graphile-worker stops on an error. The process then takes
+  // no more jobs, so an operator must know at once.
   private watch(runner: Runner): void {
     runner.promise.catch((error: unknown) => {
       if (this.runner !== runner) {
