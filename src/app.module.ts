@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 
 import { validationPipe } from './common/pipes/validation.pipe';
@@ -13,18 +14,24 @@ import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { RedisModule } from './redis/redis.module';
 import { RepliesModule } from './replies/replies.module';
+import { ThrottlingModule } from './common/throttling/throttling.module';
 import { TenantsModule } from './tenants/tenants.module';
 
 /** The root module. Feature modules are listed in `features` so a new concern is one import line. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(
+    config: AppConfig,
+    options: { logDestination?: DestinationStream } = {},
+  ): DynamicModule {
     const infrastructure = [
       ConfigModule.forRoot(config),
-      LoggingModule,
+      LoggingModule.forRoot(options.logDestination),
       DatabaseModule,
       RedisModule,
       CryptoModule,
+      // Listed before the features so its global guard runs before any guard they register.
+      ThrottlingModule,
     ];
     const features = [HealthModule, TenantsModule, AlertsModule, RepliesModule];
 

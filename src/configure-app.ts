@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 
 import { registerJsonParser } from './common/http/json-body-parser';
 import type { AppConfig } from './config/app-config';
+import { closeConnectionsWhileDraining } from './health/graceful-shutdown';
 import { requestIdFor } from './logging/logging.module';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -35,6 +36,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
     void reply.header('x-request-id', request.id);
     done();
   });
+  closeConnectionsWhileDraining(app);
 
   return app;
 }

@@ -24,7 +24,7 @@ async function bootstrap(): Promise<void> {
   );
 
   configureApp(app);
-  installGracefulShutdown(app, config, embedded);
+  await installGracefulShutdown(app, config, embedded);
   await app.listen(config.port, config.host);
 }
 

@@ -85,8 +85,8 @@ function writeLog(level, fields) {
 }
 
 /**
- * Runs `cli can-connect-to-database` or `cli create-database`. The CLI skips the first stderr line
- * and parses the others as JSON; it reads a failure from the ERROR line's error_code and message.
+ * Runs `cli can-connect-to-database` or `cli create-database`. The CLI skips the first stderr
+ * line, parses the others as JSON, and reads a failure from the ERROR line's error_code and message.
  */
 async function runCliCommand(command, url) {
   writeLog('INFO', { message: `Starting schema engine CLI command: ${command}` });

@@ -14,8 +14,9 @@ const TEXT_OID = 25;
 /**
  * Returns the pg pool config and adapter options for a connection string.
  *
- * The pool is limited to one connection so that every statement runs in the same session,
- * as with the native engine: the engine's advisory lock is session-scoped.
+ * The pool has one connection so that every statement runs in one session, as with the native
+ * engine. The engine takes a session-level pg_advisory_lock, which a larger pool could release
+ * early by closing the idle connection that holds it.
  */
 function connectionSettings(url) {
   const schema = new URL(url).searchParams.get('schema') ?? undefined;
@@ -33,15 +34,26 @@ function withDatabase(url, database) {
   return parsed.toString();
 }
 
+/** Reports whether two connection strings name the same database on the same server. */
+function isSameDatabase(url, otherUrl) {
+  const first = new URL(url);
+  const second = new URL(otherUrl);
+  return (
+    first.hostname === second.hostname &&
+    (first.port || '5432') === (second.port || '5432') &&
+    first.pathname === second.pathname
+  );
+}
+
 /**
- * Fixes two gaps of @prisma/adapter-pg 7.10.0 on an adapter or transaction object,
- * in place, before the engine sees it.
+ * Fixes two gaps of @prisma/adapter-pg 7.10.0 on an adapter or transaction object, in place,
+ * before the engine receives it.
  */
 function patchQueryable(queryable) {
   // The adapter rejects PostgreSQL's one-byte "char" type (OID 18), which the engine's catalog
   // queries return (pg_constraint.contype). pg already returns it as a string, so the column is
-  // passed through as text and then reported to the engine as Character: reporting it as Text
-  // makes the engine panic on any CHECK constraint.
+  // passed through as text and reported to the engine as Character. Reported as Text, it makes
+  // the engine panic when it describes a table with a CHECK constraint.
   const charColumnsByRows = new WeakMap();
   const performIO = queryable.performIO.bind(queryable);
   queryable.performIO = async (query) => {
@@ -145,6 +157,11 @@ class MigrationAdapterFactory {
    */
   async connectToShadowDb() {
     if (this.shadowDatabaseUrl) {
+      if (this.url && isSameDatabase(this.url, this.shadowDatabaseUrl)) {
+        throw new Error(
+          'Invalid shadowDatabaseUrl: it names the main database, which would be emptied. Point it at a separate database.',
+        );
+      }
       const shadow = await connectAdapter(this.shadowDatabaseUrl);
       await emptyDatabase(shadow);
       return shadow;

@@ -14,7 +14,8 @@ class MethodNotFoundError extends Error {}
  * Serves line-delimited JSON-RPC 2.0 on stdin and stdout, the protocol the Prisma CLI speaks to
  * its schema engine.
  *
- * Requests run one at a time, because the wasm engine rejects concurrent calls on one instance.
+ * Requests run one at a time, because every wasm engine method borrows the engine mutably
+ * (`&mut self`), and wasm-bindgen throws when a second call starts while one is running.
  * Handlers can send `print` requests to the CLI, which writes their content to its stdout.
  *
  * @param {(method: string, params: unknown, rpc: { print(content: string): Promise<void> }) => Promise<unknown>} handle
@@ -25,6 +26,7 @@ function serveJsonRpc(handle, toErrorData) {
   const pendingPrints = new Map();
   let nextPrintId = 1;
   let queue = Promise.resolve();
+  let rejectActiveRequest;
 
   function send(message) {
     process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);
@@ -41,9 +43,13 @@ function serveJsonRpc(handle, toErrorData) {
   };
 
   async function runRequest({ id, method, params }) {
+    const failure = new Promise((resolve, reject) => {
+      rejectActiveRequest = reject;
+    });
+
     let response;
     try {
-      const result = await handle(method, params, rpc);
+      const result = await Promise.race([handle(method, params, rpc), failure]);
       // JSON has no undefined, and the CLI treats a response without `result` as invalid.
       response = { id, result: result ?? null };
     } catch (error) {
@@ -56,6 +62,7 @@ function serveJsonRpc(handle, toErrorData) {
         response = { id, error: { code: ENGINE_ERROR_CODE, message, data } };
       }
     }
+    rejectActiveRequest = undefined;
     if (id !== undefined) {
       send(response);
     }
@@ -96,6 +103,20 @@ function serveJsonRpc(handle, toErrorData) {
   lines.on('close', () => {
     queue.finally(() => process.exit(0));
   });
+
+  return {
+    /**
+     * Sends `error` as the response to the running request, for a failure that its handler
+     * cannot report, and moves on to the next request. Returns false when no request is running.
+     */
+    failActiveRequest(error) {
+      if (!rejectActiveRequest) {
+        return false;
+      }
+      rejectActiveRequest(error);
+      return true;
+    },
+  };
 }
 
 module.exports = { serveJsonRpc, MethodNotFoundError };

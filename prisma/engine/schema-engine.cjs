@@ -128,7 +128,7 @@ function runRpcServer({ datamodelPaths, datasource }) {
       case 'createMigration':
       case 'evaluateDataLoss': {
         // In the wasm build these two read the shadow database schema from a cache that only
-        // devDiagnostic fills; without it they fail with "shadow DB must be provided through an
+        // devDiagnostic fills. Without it they fail with "shadow DB must be provided through an
         // external factory".
         const engine = await getEngine();
         await engine.devDiagnostic({
@@ -182,7 +182,8 @@ function runRpcServer({ datamodelPaths, datasource }) {
       /External error id#(\d+)/g,
       (text, id) => adapterFactory.errorRegistry.consumeError(Number(id))?.error?.message ?? text,
     );
-    // Only these carry a Prisma error code; pg errors carry a SQLSTATE, which can also look like P0001.
+    // Only these errors carry a Prisma error code. A pg error carries a SQLSTATE instead, and
+    // some SQLSTATEs look like Prisma codes (P0001).
     const hasPrismaCode =
       error instanceof UserFacingError || error?.name === 'SchemaConnectorError';
     if (hasPrismaCode && error.code) {
@@ -192,7 +193,22 @@ function runRpcServer({ datamodelPaths, datasource }) {
     return { is_panic: false, message, backtrace: null };
   }
 
-  serveJsonRpc(handleUnlessPanicked, toErrorData);
+  const server = serveJsonRpc(handleUnlessPanicked, toErrorData);
+
+  // Some panics happen in a wasm callback outside the request's promise and reach Node as an
+  // uncaught exception. It becomes the error response of the running request, whose promise never settles.
+  process.on('uncaughtException', (error) => {
+    if (isPanic(error)) {
+      panicError = error;
+      panicError.panicMessage = lastPanicMessage();
+      if (server.failActiveRequest(error)) {
+        return;
+      }
+    }
+    const message = isPanic(error) ? panicError.panicMessage || error.message : error.stack;
+    writeLog('ERROR', { message: String(message ?? error) });
+    process.exit(isPanic(error) ? 101 : 1);
+  });
 }
 
 async function main() {

@@ -28,8 +28,8 @@ let gluePromise;
 function loadGlue() {
   if (!gluePromise) {
     gluePromise = (async () => {
-      // The panic hook calls global.PRISMA_WASM_PANIC_REGISTRY.set_message(); without it a panic
-      // surfaces as a TypeError instead of the Rust message.
+      // The engine's panic hook calls global.PRISMA_WASM_PANIC_REGISTRY.set_message(). Without
+      // the registry, a panic surfaces as a TypeError instead of the Rust message.
       globalThis.PRISMA_WASM_PANIC_REGISTRY = new WasmPanicRegistry();
 
       const gluePath = require.resolve(`${WASM_PACKAGE}/schema_engine_bg`);

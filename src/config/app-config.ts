@@ -59,6 +59,22 @@ export interface AlertsConfig {
   minIntervalMs: number;
 }
 
+/** One rate limit: at most `limit` requests per `windowSeconds`. */
+export interface RateLimitWindow {
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface RateLimitConfig {
+  ipBurst: RateLimitWindow;
+  ipSustained: RateLimitWindow;
+  tenant: RateLimitWindow;
+  /** Maximum wait for Redis per check, in ms, before the route's outage policy applies. */
+  redisTimeoutMs: number;
+  /** Prefix of every Redis key, so several deployments can share one Redis. */
+  keyPrefix: string;
+}
+
 export interface AppConfig {
   env: NodeEnv;
   port: number;
@@ -78,6 +94,7 @@ export interface AppConfig {
   llm?: LlmConfig;
   blooio: BlooioConfig;
   alerts: AlertsConfig;
+  rateLimit: RateLimitConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -126,6 +126,54 @@ export class Environment {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   PUBLIC_BASE_URL?: string;
 
+  // Rate limits: requests per window. The per-IP pair applies to every route before
+  // authentication; the per-tenant limit applies after it on routes that opt in.
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_IP_BURST_LIMIT = 100;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  RATE_LIMIT_IP_BURST_WINDOW_SECONDS = 10;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_IP_SUSTAINED_LIMIT = 2000;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  RATE_LIMIT_IP_SUSTAINED_WINDOW_SECONDS = 600;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_TENANT_LIMIT = 300;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  RATE_LIMIT_TENANT_WINDOW_SECONDS = 60;
+
+  // Maximum wait for Redis per rate-limit check before the route's outage policy applies. Capped
+  // at the Redis client's 500 ms commandTimeout, which would otherwise end the wait first.
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(10)
+  @Max(500)
+  RATE_LIMIT_REDIS_TIMEOUT_MS = 150;
+
+  @Matches(/^[A-Za-z0-9:_.-]{1,64}$/, {
+    message: 'RATE_LIMIT_KEY_PREFIX must be 1-64 characters of letters, digits and : _ . -',
+  })
+  RATE_LIMIT_KEY_PREFIX = 'aias:rate-limit:';
+
   @Transform(toBoolean)
   @IsBoolean()
   REPLY_WORKER_ENABLED = true;

@@ -38,6 +38,18 @@ describe('loadConfig', () => {
     );
   });
 
+  it('rejects a drain delay that leaves no time to drain', () => {
+    expect(() =>
+      loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: '5000', SHUTDOWN_TIMEOUT_MS: '5000' }),
+    ).toThrow(/SHUTDOWN_DRAIN_DELAY_MS: must be less than SHUTDOWN_TIMEOUT_MS \(5000\)/);
+  });
+
+  it('accepts a drain delay shorter than the timeout', () => {
+    const config = loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: '5000', SHUTDOWN_TIMEOUT_MS: '25000' });
+
+    expect(config.shutdown).toEqual({ drainDelayMs: 5000, timeoutMs: 25000 });
+  });
+
   it('decodes the encryption key', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgresql://app@db/aias',
@@ -75,5 +87,40 @@ describe('loadConfig', () => {
     expect(config.replies).toMatchObject({ maxLength: 480, paused: false, responder: 'template' });
     expect(config.replies.worker).toMatchObject({ enabled: true, concurrency: 2 });
     expect(config.blooio.apiKey).toBeUndefined();
+  });
+
+  it('applies the rate-limit defaults', () => {
+    const { rateLimit } = loadConfig({});
+
+    expect(rateLimit.ipBurst).toEqual({ limit: 100, windowSeconds: 10 });
+    expect(rateLimit.ipSustained).toEqual({ limit: 2000, windowSeconds: 600 });
+    expect(rateLimit.tenant).toEqual({ limit: 300, windowSeconds: 60 });
+    expect(rateLimit.redisTimeoutMs).toBe(150);
+    expect(rateLimit.keyPrefix).toBe('aias:rate-limit:');
+  });
+
+  it('parses the rate-limit variables', () => {
+    const { rateLimit } = loadConfig({
+      RATE_LIMIT_IP_BURST_LIMIT: '5',
+      RATE_LIMIT_IP_BURST_WINDOW_SECONDS: '2',
+      RATE_LIMIT_TENANT_LIMIT: '7',
+      RATE_LIMIT_REDIS_TIMEOUT_MS: '250',
+      RATE_LIMIT_KEY_PREFIX: 'staging:rl:',
+    });
+
+    expect(rateLimit.ipBurst).toEqual({ limit: 5, windowSeconds: 2 });
+    expect(rateLimit.tenant.limit).toBe(7);
+    expect(rateLimit.redisTimeoutMs).toBe(250);
+    expect(rateLimit.keyPrefix).toBe('staging:rl:');
+  });
+
+  it.each([
+    ['RATE_LIMIT_IP_BURST_LIMIT', '0'],
+    ['RATE_LIMIT_IP_SUSTAINED_WINDOW_SECONDS', 'ten'],
+    ['RATE_LIMIT_TENANT_WINDOW_SECONDS', '0'],
+    ['RATE_LIMIT_REDIS_TIMEOUT_MS', '5000'],
+    ['RATE_LIMIT_KEY_PREFIX', 'has space'],
+  ])('rejects an invalid %s', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
   });
 });

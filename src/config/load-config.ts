@@ -1,6 +1,3 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
-
 import type { AppConfig } from './app-config';
 import { Environment } from './environment';
 import {
@@ -10,40 +7,25 @@ import {
   llmConfig,
   repliesConfig,
 } from './integration-config';
+import { ConfigError, validateVariables } from './validate-variables';
 
 import packageJson from '../../package.json';
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-function validateEnvironment(source: NodeJS.ProcessEnv): Environment {
-  const present = Object.fromEntries(
-    Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
-  );
-  const environment = plainToInstance(Environment, present, { exposeDefaultValues: true });
-  const errors = validateSync(environment, { whitelist: false, skipMissingProperties: false });
-
-  if (errors.length > 0) {
-    const lines = errors.map((error) => {
-      const reasons = Object.values(error.constraints ?? {}).join('; ');
-
-      return `  ${error.property}: ${reasons}`;
-    });
-
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-
-  return environment;
-}
+export { ConfigError };
 
 /** Builds the typed configuration from environment variables; throws ConfigError naming each bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
-  const environment = validateEnvironment(source);
+  const environment = validateVariables(Environment, source);
 
   if (environment.DATABASE_URL && !environment.APP_ENCRYPTION_KEY) {
     throw new ConfigError(
       'Invalid configuration:\n  APP_ENCRYPTION_KEY: required when DATABASE_URL is set (openssl rand -base64 32)',
+    );
+  }
+
+  if (environment.SHUTDOWN_DRAIN_DELAY_MS >= environment.SHUTDOWN_TIMEOUT_MS) {
+    throw new ConfigError(
+      `Invalid configuration:\n  SHUTDOWN_DRAIN_DELAY_MS: must be less than SHUTDOWN_TIMEOUT_MS (${environment.SHUTDOWN_TIMEOUT_MS}), or in-flight requests get no time to finish`,
     );
   }
 
@@ -91,5 +73,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     llm: llmConfig(environment),
     blooio: blooioConfig(environment),
     alerts: alertsConfig(environment),
+    rateLimit: {
+      ipBurst: {
+        limit: environment.RATE_LIMIT_IP_BURST_LIMIT,
+        windowSeconds: environment.RATE_LIMIT_IP_BURST_WINDOW_SECONDS,
+      },
+      ipSustained: {
+        limit: environment.RATE_LIMIT_IP_SUSTAINED_LIMIT,
+        windowSeconds: environment.RATE_LIMIT_IP_SUSTAINED_WINDOW_SECONDS,
+      },
+      tenant: {
+        limit: environment.RATE_LIMIT_TENANT_LIMIT,
+        windowSeconds: environment.RATE_LIMIT_TENANT_WINDOW_SECONDS,
+      },
+      redisTimeoutMs: environment.RATE_LIMIT_REDIS_TIMEOUT_MS,
+      keyPrefix: environment.RATE_LIMIT_KEY_PREFIX,
+    },
   };
 }

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 import { Module, RequestMethod } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Params } from 'nestjs-pino';
-import type { TransportTargetOptions } from 'pino';
+import type { DestinationStream, TransportTargetOptions } from 'pino';
 
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
@@ -48,8 +49,8 @@ function transportTargets(config: AppConfig): TransportTargetOptions[] | undefin
   return targets.length > 0 ? targets : undefined;
 }
 
-export function loggerParams(config: AppConfig): Params {
-  const targets = transportTargets(config);
+export function loggerParams(config: AppConfig, destination?: DestinationStream): Params {
+  const targets = destination ? undefined : transportTargets(config);
 
   return {
     pinoHttp: {
@@ -66,6 +67,7 @@ export function loggerParams(config: AppConfig): Params {
         }),
       },
       transport: targets ? { targets } : undefined,
+      stream: destination,
     },
     // Probes arrive every few seconds and would drown the request log.
     exclude: [
@@ -75,12 +77,18 @@ export function loggerParams(config: AppConfig): Params {
   };
 }
 
-@Module({
-  imports: [
-    LoggerModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => loggerParams(config),
-    }),
-  ],
-})
-export class LoggingModule {}
+/** Structured JSON logs; `destination` replaces stdout and file output, for tests that read the lines. */
+@Module({})
+export class LoggingModule {
+  static forRoot(destination?: DestinationStream): DynamicModule {
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => loggerParams(config, destination),
+        }),
+      ],
+    };
+  }
+}

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
+
+import type { ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { TestingModuleBuilder } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from 'pino';
 
 import { AppModule } from '../../src/app.module';
 import type { AppConfig } from '../../src/config/app-config';
@@ -8,8 +12,22 @@ import { loadConfig } from '../../src/config/load-config';
 import { configureApp, createHttpAdapter } from '../../src/configure-app';
 import { appDatabaseUrl, testRedisUrl } from './test-database';
 
-/** A fixed key for tests only; fixtures encrypt secrets and hash API keys with it. */
+/** A fixed key for tests only. Fixtures encrypt secrets and hash API keys with it. */
 export const testEncryptionKey = Buffer.alloc(32, 7);
+
+/**
+ * Rate limits high enough that tests sending many requests from 127.0.0.1 are not throttled, and a
+ * Redis key prefix of its own per app, so counts never carry over between tests or runs. Tests of
+ * rate limiting set their own limits through `env`.
+ */
+function testRateLimitEnv(): Record<string, string> {
+  return {
+    RATE_LIMIT_IP_BURST_LIMIT: '1000000',
+    RATE_LIMIT_IP_SUSTAINED_LIMIT: '1000000',
+    RATE_LIMIT_TENANT_LIMIT: '1000000',
+    RATE_LIMIT_KEY_PREFIX: `test:${randomUUID()}:`,
+  };
+}
 
 export function testConfig(env: Record<string, string | undefined> = {}): AppConfig {
   return loadConfig({
@@ -18,6 +36,7 @@ export function testConfig(env: Record<string, string | undefined> = {}): AppCon
     REDIS_URL: testRedisUrl,
     APP_ENCRYPTION_KEY: testEncryptionKey.toString('base64'),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...testRateLimitEnv(),
     ...env,
   });
 }
@@ -25,13 +44,22 @@ export function testConfig(env: Record<string, string | undefined> = {}): AppCon
 export interface TestAppOptions {
   env?: Record<string, string | undefined>;
   config?: AppConfig;
+  /** Extra modules for the test only, such as a controller that throws on purpose. */
+  imports?: ModuleMetadata['imports'];
+  /** Receives every log line instead of stdout. */
+  logDestination?: DestinationStream;
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 }
 
 /** Boots the real AppModule with the same adapter and setup as main.ts; the caller closes it. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<NestFastifyApplication> {
   const config = options.config ?? testConfig(options.env);
-  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
+  let builder = Test.createTestingModule({
+    imports: [
+      AppModule.forRoot(config, { logDestination: options.logDestination }),
+      ...(options.imports ?? []),
+    ],
+  });
 
   if (options.override) {
     builder = options.override(builder);

@@ -88,7 +88,7 @@ $$;
 -- Tenant resolution: the one path that reads across tenants, before the tenant is known.
 -- Each function is SECURITY DEFINER, owned by aias_resolver, with a fixed search_path, and returns
 -- only what authentication needs. aias_resolver's read policies are SELECT-only and apply to it alone.
-CREATE SCHEMA tenant_resolution;
+CREATE SCHEMA IF NOT EXISTS tenant_resolution;
 GRANT USAGE, CREATE ON SCHEMA tenant_resolution TO aias_resolver;
 GRANT USAGE ON SCHEMA tenant_resolution TO aias_app;
 GRANT USAGE ON SCHEMA public TO aias_resolver;

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
-import { Catch, HttpException, HttpStatus, Optional } from '@nestjs/common';
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  Optional,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
@@ -31,9 +37,9 @@ function safeHttpMessage(exception: HttpException): string | string[] {
 }
 
 /**
- * Turns every error into a JSON body without internals. Client errors keep their status and message;
- * anything else becomes a 500 (or 503 when PostgreSQL is unreachable) with an error id that the log
- * line carries too, next to the stack.
+ * Turns every error into a JSON body without internals. Client errors and ServiceUnavailableException
+ * keep their status and message. Anything else becomes a 500 (or 503 when PostgreSQL is
+ * unreachable) with an error id that the log line carries too, next to the stack.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -67,6 +73,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.debug({ status: exception.getStatus(), requestId }, 'Request rejected');
 
       return errorBody(exception.getStatus(), safeHttpMessage(exception), { requestId });
+    }
+
+    // Thrown on purpose with a message for the client, as by a fail-closed rate limit while Redis
+    // is down. The outage itself is logged once where it is detected. Headers set before the throw,
+    // such as Retry-After, stay on the reply.
+    if (exception instanceof ServiceUnavailableException) {
+      this.logger.debug({ status: exception.getStatus(), requestId }, 'Request rejected');
+
+      return errorBody(HttpStatus.SERVICE_UNAVAILABLE, safeHttpMessage(exception), { requestId });
     }
 
     const errorId = randomUUID();

@@ -14,7 +14,8 @@ declare module 'fastify' {
 export function registerJsonParser(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('remove', 'remove');
 
-  fastify.removeContentTypeParser('application/json');
+  // JSON is the only body type the API accepts, so any other content type with a body gets a 415.
+  fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(
     'application/json',
     { parseAs: 'buffer' },

@@ -1,0 +1,27 @@
+/** What to audit and which roles and schemas play which part. */
+export interface AuditTarget {
+  adminUrl: string;
+  /** The role the service connects as; every isolation rule is judged from its point of view. */
+  appRole: string;
+  /** The application's schemas: every table and view in them is checked. */
+  schemas: string[];
+  /** The NOLOGIN role whose SELECT-only USING (true) policies serve tenant resolution. */
+  resolverRole: string;
+  /** The only schema where SECURITY DEFINER functions are allowed. */
+  definerSchema: string;
+  /** Role names whose presence marks a Supabase database (anon, authenticated). */
+  supabaseRoles: string[];
+  /** The prisma/migrations folder to compare with the migrations table. */
+  migrationsDir: string;
+  /** The schema that holds _prisma_migrations. */
+  migrationsSchema: string;
+}
+
+/** The column that marks a tenant-owned table. */
+export const tenantColumn = 'tenant_id';
+
+/** The table keyed by the tenant id itself (column id) rather than by tenant_id. */
+export const tenantsTable = 'tenants';
+
+/** The run-time setting that TenantDatabase.transaction sets to the current tenant's id. */
+export const tenantSetting = 'app.tenant_id';

@@ -1,0 +1,140 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { ThrottlerStorageService } from '@nestjs/throttler';
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import { PinoLogger } from 'nestjs-pino';
+
+import { APP_CONFIG } from '../../config/app-config';
+import type { AppConfig } from '../../config/app-config';
+import { withTimeout } from '../../health/with-timeout';
+import { REDIS_CLIENT } from '../../redis/redis.module';
+import type { RedisClient } from '../../redis/redis.module';
+import { RateLimiterHealth } from './rate-limiter-health';
+
+export type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+
+/** While Redis is failing, one request per interval tries it again and the others skip the wait. */
+const outageProbeIntervalMs = 1000;
+
+/**
+ * Counts rate-limit hits in Redis, shared by every instance, or in this instance's memory when
+ * REDIS_URL is unset.
+ *
+ * Each Redis call is bounded by RATE_LIMIT_REDIS_TIMEOUT_MS. The shared client never queues
+ * commands while disconnected (enableOfflineQueue false), so a refused or dropped connection fails
+ * at once. The timeout covers a Redis that keeps the connection open and sends no reply, and ends
+ * the wait no later than the client's own 500 ms commandTimeout. After a failure the store stops
+ * waiting on Redis and lets one request per second try it again until a reply arrives.
+ */
+@Injectable()
+export class RateLimitStorage implements ThrottlerStorage, OnApplicationShutdown {
+  private readonly local = new ThrottlerStorageService();
+  private readonly shared?: ThrottlerStorageRedisService;
+  private readonly timeoutMs: number;
+  private nextProbeAt = 0;
+
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly health: RateLimiterHealth,
+    logger: PinoLogger,
+  ) {
+    this.shared = redis ? new ThrottlerStorageRedisService(redis) : undefined;
+    this.timeoutMs = config.rateLimit.redisTimeoutMs;
+    logger.setContext(RateLimitStorage.name);
+    logger.info(
+      { store: redis ? 'redis' : 'memory', ...config.rateLimit },
+      redis
+        ? 'Rate limits are counted in Redis, shared by all instances'
+        : 'Rate limits are counted in memory, per instance, because REDIS_URL is not set',
+    );
+  }
+
+  /** Counts a hit in Redis, or in this instance's memory when Redis is unset or unreachable. */
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
+    const shared = await this.incrementShared(key, ttl, limit, blockDuration, throttlerName);
+
+    return shared ?? this.local.increment(key, ttl, limit, blockDuration, throttlerName);
+  }
+
+  /**
+   * Counts a hit like increment, but returns undefined instead of counting in memory when Redis is
+   * configured and unreachable, so the caller can reject the request.
+   */
+  async incrementFailClosed(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord | undefined> {
+    if (!this.shared) {
+      return this.local.increment(key, ttl, limit, blockDuration, throttlerName);
+    }
+
+    return this.incrementShared(key, ttl, limit, blockDuration, throttlerName);
+  }
+
+  onApplicationShutdown(): void {
+    this.local.onApplicationShutdown();
+  }
+
+  private async incrementShared(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord | undefined> {
+    if (!this.shared || !this.isRedisWorthTrying()) {
+      return undefined;
+    }
+
+    try {
+      const record = await withTimeout(
+        this.shared.increment(key, ttl, limit, blockDuration, throttlerName),
+        this.timeoutMs,
+      );
+
+      this.health.recordSuccess();
+
+      return record;
+    } catch (error) {
+      this.nextProbeAt = Date.now() + outageProbeIntervalMs;
+      this.health.recordFailure(error);
+
+      return undefined;
+    }
+  }
+
+  private isRedisWorthTrying(): boolean {
+    const status = this.redis?.status;
+
+    if (status !== 'ready') {
+      this.health.recordFailure(new Error(`Redis connection is ${status}`));
+
+      return false;
+    }
+
+    if (!this.health.isDown()) {
+      return true;
+    }
+
+    const now = Date.now();
+
+    if (now < this.nextProbeAt) {
+      return false;
+    }
+
+    this.nextProbeAt = now + outageProbeIntervalMs;
+
+    return true;
+  }
+}
