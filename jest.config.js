@@ -1,7 +1,18 @@
 /** Two projects: unit specs beside the code, e2e specs against real PostgreSQL and Redis. */
+// @fastify/static (served by Swagger UI) requires content-disposition 3, which ships only as an ES
+// module. Node loads it with require(esm); Jest before Node 24.9 cannot, so ts-jest compiles it.
+const esmOnlyPackages = ['content-disposition'];
+
 const shared = {
   moduleFileExtensions: ['js', 'json', 'ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    [`/node_modules/(${esmOnlyPackages.join('|')})/.+\\.js$`]: [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'commonjs' }, isolatedModules: true },
+    ],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
   testEnvironment: 'node',
 };
 

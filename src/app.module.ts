@@ -9,13 +9,16 @@ import { AlertsModule } from './alerts/alerts.module';
 import type { AppConfig } from './config/app-config';
 import { CryptoModule } from './common/crypto/crypto.module';
 import { ConfigModule } from './config/config.module';
+import { ConversationsApiModule } from './conversations/conversations-api.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { OpportunitiesApiModule } from './opportunities/opportunities-api.module';
 import { RedisModule } from './redis/redis.module';
 import { RepliesModule } from './replies/replies.module';
 import { ThrottlingModule } from './common/throttling/throttling.module';
 import { TenantsModule } from './tenants/tenants.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The root module. Feature modules are listed in `features` so a new concern is one import line. */
 @Module({})
@@ -33,7 +36,15 @@ export class AppModule {
       // Listed before the features so its global guard runs before any guard they register.
       ThrottlingModule,
     ];
-    const features = [HealthModule, TenantsModule, AlertsModule, RepliesModule];
+    const features = [
+      HealthModule,
+      TenantsModule,
+      WebhooksModule,
+      ConversationsApiModule,
+      OpportunitiesApiModule,
+      AlertsModule,
+      RepliesModule,
+    ];
 
     return {
       module: AppModule,

@@ -6,6 +6,7 @@ import { registerJsonParser } from './common/http/json-body-parser';
 import type { AppConfig } from './config/app-config';
 import { closeConnectionsWhileDraining } from './health/graceful-shutdown';
 import { requestIdFor } from './logging/logging.module';
+import { setupOpenApi } from './openapi/setup-openapi';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -32,6 +33,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   const fastify = app.getHttpAdapter().getInstance();
 
   registerJsonParser(fastify);
+  setupOpenApi(app);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();

@@ -75,6 +75,14 @@ export interface RateLimitConfig {
   keyPrefix: string;
 }
 
+export interface WebhookConfig {
+  /** Accepted distance between a signature's timestamp and our clock, in seconds, either way. */
+  toleranceSeconds: number;
+  tenantCacheTtlMs: number;
+  /** Minimum time between reloads of one number's secrets after a signature mismatch. */
+  secretRefreshIntervalMs: number;
+}
+
 export interface AppConfig {
   env: NodeEnv;
   port: number;
@@ -95,6 +103,9 @@ export interface AppConfig {
   blooio: BlooioConfig;
   alerts: AlertsConfig;
   rateLimit: RateLimitConfig;
+  /** Minutes a rotated-out webhook signing secret stays valid. */
+  webhookSecretRotationWindowMinutes: number;
+  webhooks: WebhookConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

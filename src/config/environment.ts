@@ -174,6 +174,34 @@ export class Environment {
   })
   RATE_LIMIT_KEY_PREFIX = 'aias:rate-limit:';
 
+  // How long a rotated-out Blooio signing secret is still accepted; the CLI's
+  // --keep-previous-minutes overrides it per rotation.
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(10080)
+  WEBHOOK_SECRET_ROTATION_WINDOW_MINUTES = 60;
+  // Maximum distance in seconds, either way, between a Blooio signature's timestamp and our clock.
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  WEBHOOK_TOLERANCE_SECONDS = 300;
+
+  // How long a receiving number's tenant and decrypted signing secrets (or their absence) stay cached.
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  WEBHOOK_TENANT_CACHE_TTL_SECONDS = 30;
+
+  // Minimum seconds between reloads of one number's secrets after a signature mismatch.
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  WEBHOOK_SECRET_REFRESH_SECONDS = 5;
+
   @Transform(toBoolean)
   @IsBoolean()
   REPLY_WORKER_ENABLED = true;

@@ -50,6 +50,17 @@ describe('loadConfig', () => {
     expect(config.shutdown).toEqual({ drainDelayMs: 5000, timeoutMs: 25000 });
   });
 
+  it('reads the secret rotation window', () => {
+    expect(loadConfig({}).webhookSecretRotationWindowMinutes).toBe(60);
+    expect(
+      loadConfig({ WEBHOOK_SECRET_ROTATION_WINDOW_MINUTES: '0' })
+        .webhookSecretRotationWindowMinutes,
+    ).toBe(0);
+    expect(() => loadConfig({ WEBHOOK_SECRET_ROTATION_WINDOW_MINUTES: '20000' })).toThrow(
+      /WEBHOOK_SECRET_ROTATION_WINDOW_MINUTES/,
+    );
+  });
+
   it('decodes the encryption key', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgresql://app@db/aias',
@@ -122,5 +133,26 @@ describe('loadConfig', () => {
     ['RATE_LIMIT_KEY_PREFIX', 'has space'],
   ])('rejects an invalid %s', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it('reads the webhook settings', () => {
+    expect(loadConfig({}).webhooks).toEqual({
+      toleranceSeconds: 300,
+      tenantCacheTtlMs: 30_000,
+      secretRefreshIntervalMs: 5000,
+    });
+    expect(
+      loadConfig({
+        WEBHOOK_TOLERANCE_SECONDS: '60',
+        WEBHOOK_TENANT_CACHE_TTL_SECONDS: '0',
+        WEBHOOK_SECRET_REFRESH_SECONDS: '1',
+      }).webhooks,
+    ).toEqual({ toleranceSeconds: 60, tenantCacheTtlMs: 0, secretRefreshIntervalMs: 1000 });
+  });
+
+  it('rejects an out-of-range webhook tolerance', () => {
+    expect(() => loadConfig({ WEBHOOK_TOLERANCE_SECONDS: '0' })).toThrow(
+      /WEBHOOK_TOLERANCE_SECONDS/,
+    );
   });
 });

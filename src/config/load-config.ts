@@ -89,5 +89,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       redisTimeoutMs: environment.RATE_LIMIT_REDIS_TIMEOUT_MS,
       keyPrefix: environment.RATE_LIMIT_KEY_PREFIX,
     },
+    webhookSecretRotationWindowMinutes: environment.WEBHOOK_SECRET_ROTATION_WINDOW_MINUTES,
+    webhooks: {
+      toleranceSeconds: environment.WEBHOOK_TOLERANCE_SECONDS,
+      tenantCacheTtlMs: environment.WEBHOOK_TENANT_CACHE_TTL_SECONDS * 1000,
+      secretRefreshIntervalMs: environment.WEBHOOK_SECRET_REFRESH_SECONDS * 1000,
+    },
   };
 }

@@ -17,7 +17,8 @@ export interface ResolvedApiKey extends ResolvedTenant {
 }
 
 /**
- * The only code that reads tenant-owned rows before the tenant is known.
+ * The only code in the service that reads tenant-owned rows before the tenant is known. The
+ * administration CLI has one more such path, TenantDirectoryRepository, through the same schema.
  *
  * Every other query runs inside TenantDatabase.transaction, where row-level security shows one
  * tenant's rows. Authentication has to find the tenant first: a webhook names the receiving number,
@@ -55,7 +56,7 @@ export class TenantResolver {
         key_id: string;
         tenant_id: string;
         key_hash: string;
-        scopes: string[];
+        scopes: string[] | null;
         revoked_at: Date | null;
         tenant_status: TenantStatus;
       }[]
@@ -77,7 +78,9 @@ export class TenantResolver {
       status: row.tenant_status,
       keyId: row.key_id,
       keyHash: row.key_hash,
-      scopes: row.scopes,
+      // The column is a nullable TEXT[], which is how Prisma maps String[]. A key without scopes
+      // gets 403 on every scoped route instead of failing on null.
+      scopes: row.scopes ?? [],
       revokedAt: row.revoked_at,
     };
   }

@@ -10,6 +10,7 @@ import type { DestinationStream, TransportTargetOptions } from 'pino';
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
 import { redactPaths } from './redact-paths';
+import { redactUrl } from './redact-url';
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -63,7 +64,7 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          url: req.url,
+          url: redactUrl(req.url),
         }),
       },
       transport: targets ? { targets } : undefined,
@@ -77,7 +78,10 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
   };
 }
 
-/** Structured JSON logs; `destination` replaces stdout and file output, for tests that read the lines. */
+/**
+ * Structured JSON logs. `destination` replaces stdout and file output: tests pass a stream that
+ * reads the lines, and the CLI passes stderr.
+ */
 @Module({})
 export class LoggingModule {
   static forRoot(destination?: DestinationStream): DynamicModule {

@@ -12,7 +12,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 
 import { AlertService } from '../../alerts/alert.service';
+import { DomainError } from '../errors/domain-error';
 import { requestIdOf } from '../http/request-id';
+import { DOMAIN_ERROR_STATUS } from './domain-error-status';
 import { errorBody } from './error-body';
 import type { ErrorBody } from './error-body';
 import { isDatabaseUnavailable } from './is-database-unavailable';
@@ -38,8 +40,9 @@ function safeHttpMessage(exception: HttpException): string | string[] {
 
 /**
  * Turns every error into a JSON body without internals. Client errors and ServiceUnavailableException
- * keep their status and message. Anything else becomes a 500 (or 503 when PostgreSQL is
- * unreachable) with an error id that the log line carries too, next to the stack.
+ * keep their status and message, and domain errors get the status that DOMAIN_ERROR_STATUS maps
+ * their code to. Anything else becomes a 500 (or 503 when PostgreSQL is unreachable) with an error
+ * id that the log line carries too, next to the stack.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -82,6 +85,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.debug({ status: exception.getStatus(), requestId }, 'Request rejected');
 
       return errorBody(HttpStatus.SERVICE_UNAVAILABLE, safeHttpMessage(exception), { requestId });
+    }
+
+    const domainStatus =
+      exception instanceof DomainError ? DOMAIN_ERROR_STATUS[exception.code] : undefined;
+
+    if (exception instanceof DomainError && domainStatus !== undefined) {
+      this.logger.debug(
+        { status: domainStatus, code: exception.code, requestId },
+        'Request rejected',
+      );
+
+      return errorBody(domainStatus, exception.message, { code: exception.code, requestId });
     }
 
     const errorId = randomUUID();

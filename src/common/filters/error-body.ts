@@ -4,6 +4,8 @@ export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string | string[];
+  /** The domain error code, when a DomainError caused the response. */
+  code?: string;
   requestId?: string;
   errorId?: string;
 }
@@ -11,7 +13,7 @@ export interface ErrorBody {
 export function errorBody(
   statusCode: number,
   message: string | string[],
-  ids: { requestId?: string; errorId?: string } = {},
+  ids: { code?: string; requestId?: string; errorId?: string } = {},
 ): ErrorBody {
   return {
     statusCode,

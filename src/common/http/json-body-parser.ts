@@ -1,4 +1,10 @@
+import { BadRequestException } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+import { isNestedDeeperThan } from './json-depth';
+
+/** Deepest nesting of objects and arrays accepted in a JSON body. */
+export const MAX_JSON_DEPTH = 32;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -8,13 +14,14 @@ declare module 'fastify' {
 }
 
 /**
- * Replaces Fastify's JSON parser. Routes marked `rawJsonBody` get the untouched bytes and parse them
- * after verifying the signature; the others get JSON parsed with prototype-poisoning keys removed.
+ * Replaces Fastify's body parsers with one for JSON, so any other media type gets a 415. Routes
+ * marked `rawJsonBody` get the untouched bytes and parse them after verifying the signature. The
+ * others get JSON parsed with prototype-poisoning keys removed. Bodies nested deeper than
+ * MAX_JSON_DEPTH levels are a 400, because the recursive validation pipe would overflow the stack.
  */
 export function registerJsonParser(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('remove', 'remove');
 
-  // JSON is the only body type the API accepts, so any other content type with a body gets a 415.
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(
     'application/json',
@@ -30,7 +37,15 @@ export function registerJsonParser(fastify: FastifyInstance): void {
         return;
       }
 
-      void parseJson(request, body.toString('utf8'), done);
+      void parseJson(request, body.toString('utf8'), (error, parsed) => {
+        if (!error && isNestedDeeperThan(parsed, MAX_JSON_DEPTH)) {
+          done(new BadRequestException(`JSON body nests deeper than ${MAX_JSON_DEPTH} levels`));
+
+          return;
+        }
+
+        done(error, parsed);
+      });
     },
   );
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { Logger } from '@nestjs/common';
@@ -58,6 +58,13 @@ export async function startEmbeddedDatabase(config: AppConfig): Promise<Embedded
   await runMigrations(url);
   await seedDemoTenant(url, encryptionKey, dataDir);
 
+  // Lets local tools (npm run demo) query the running database; removed again on stop.
+  const connectionFile = join(dataDir, 'embedded.json');
+
+  writeFileSync(connectionFile, `${JSON.stringify({ url, pid: process.pid }, null, 2)}\n`, {
+    mode: 0o600,
+  });
+
   return {
     config: {
       ...config,
@@ -65,6 +72,7 @@ export async function startEmbeddedDatabase(config: AppConfig): Promise<Embedded
       database: { ...config.database, url, setRole: config.database.setRole ?? appRole },
     },
     async stop() {
+      rmSync(connectionFile, { force: true });
       await server.stop();
       await db.close();
     },

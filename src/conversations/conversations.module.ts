@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+
+import { ContactsModule } from '../contacts/contacts.module';
+import { ConversationsRepository } from './conversations.repository';
+import { DeliveryStatusRepository } from './delivery-status.repository';
+import { DeliveryStatusService } from './delivery-status.service';
+import { InboundMessageStore } from './inbound-message.store';
+
+@Module({
+  imports: [ContactsModule],
+  providers: [
+    ConversationsRepository,
+    DeliveryStatusRepository,
+    DeliveryStatusService,
+    InboundMessageStore,
+  ],
+  exports: [InboundMessageStore, DeliveryStatusService],
+})
+export class ConversationsModule {}

@@ -1,0 +1,3 @@
+import { PageQuery } from '../../common/pagination/page-query.dto';
+
+export class ListMessagesQuery extends PageQuery {}

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+
+import { ContactsRepository } from '../contacts/contacts.repository';
+import type { TenantTransaction } from '../database/tenant-database';
+import { ConversationsRepository } from './conversations.repository';
+import type { InboundMessageInput, StoredInboundMessage } from './inbound-message';
+
+/**
+ * Records a received message: upserts the contact and the conversation and inserts the message, in
+ * the caller's tenant transaction. Whatever must happen atomically with storing a message (handing
+ * it to reply processing, for instance) belongs in storeInbound, inside that same transaction.
+ */
+@Injectable()
+export class InboundMessageStore {
+  constructor(
+    private readonly contacts: ContactsRepository,
+    private readonly conversations: ConversationsRepository,
+  ) {}
+
+  /** Returns the stored ids, or undefined when this provider message id is already stored. */
+  async storeInbound(
+    tx: TenantTransaction,
+    input: InboundMessageInput,
+  ): Promise<StoredInboundMessage | undefined> {
+    const contactId = await this.contacts.upsertByAddress(tx, input.tenantId, input.contact);
+    const conversationId = await this.conversations.upsertConversation(tx, input, contactId);
+    const messageId = await this.conversations.insertInboundMessage(tx, input, conversationId);
+
+    return messageId ? { contactId, conversationId, messageId } : undefined;
+  }
+}
