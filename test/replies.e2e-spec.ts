@@ -2,10 +2,11 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { TenantDatabase } from '../src/database/tenant-database';
 import { ReplyJobs } from '../src/replies/reply-jobs';
+import { inboundPayload, postSigned } from './support/blooio';
 import { createTestApp } from './support/create-test-app';
 import { FakeBlooio } from './support/fakes/fake-blooio';
 import type { FakeTelegram } from './support/fakes/fake-telegram';
-import { seedTenant, uniqueNumber } from './support/fixtures';
+import { seedTenant } from './support/fixtures';
 import type { SeededTenant } from './support/fixtures';
 import {
   asSuperuser,
@@ -16,6 +17,7 @@ import {
   updateTenant,
   waitForAlert,
   waitForReply,
+  uniqueContactNumber,
 } from './support/replies';
 import type { ReplyHarness } from './support/replies';
 
@@ -44,8 +46,7 @@ describe('Replies', () => {
 
   function inbound(from: string, text: string): Promise<string> {
     return storeInbound(app, {
-      tenantId: tenant.tenantId,
-      ourNumber: tenant.receivingNumber,
+      tenant,
       from,
       text,
     });
@@ -56,7 +57,7 @@ describe('Replies', () => {
   }
 
   it('sends one template reply and records it', async () => {
-    const contact = uniqueNumber();
+    const contact = uniqueContactNumber();
     const messageId = await inbound(contact, 'Hi, do you have time this week?');
 
     await expect(waitForReply(messageId)).resolves.toEqual({
@@ -80,7 +81,7 @@ describe('Replies', () => {
   });
 
   it('ignores a second enqueue of one message', async () => {
-    const messageId = await inbound(uniqueNumber(), 'Hello');
+    const messageId = await inbound(uniqueContactNumber(), 'Hello');
 
     await app
       .get(TenantDatabase)
@@ -93,6 +94,49 @@ describe('Replies', () => {
     expect(blooio.requests.filter((r) => r.idempotencyKey === `reply-${messageId}`)).toHaveLength(
       1,
     );
+  });
+
+  it('applies status webhooks to the reply', async () => {
+    const contact = uniqueContactNumber();
+    const messageId = await inbound(contact, 'Hello');
+
+    await waitForReply(messageId);
+
+    const [send] = await sendsFor(messageId);
+    const response = await postSigned(
+      app,
+      tenant.webhookSecret,
+      inboundPayload(tenant.receivingNumber, {
+        event: 'message.delivered',
+        message_id: send.provider_message_id,
+        external_id: contact,
+        delivered_at: Date.now(),
+      }),
+    );
+
+    expect(response.statusCode).toBe(200);
+    expect(await sendsFor(messageId)).toEqual([
+      expect.objectContaining({ status: 'delivered', message_status: 'delivered' }),
+    ]);
+  });
+
+  it('replies once to a redelivered webhook', async () => {
+    const contact = uniqueContactNumber();
+    const payload = inboundPayload(tenant.receivingNumber, { external_id: contact, text: 'Hello' });
+    const responses = await Promise.all([
+      postSigned(app, tenant.webhookSecret, payload),
+      postSigned(app, tenant.webhookSecret, payload),
+    ]);
+    const { rows } = await asSuperuser((client) =>
+      client.query('SELECT id FROM messages WHERE tenant_id = $1 AND provider_message_id = $2', [
+        tenant.tenantId,
+        payload.message_id,
+      ]),
+    );
+
+    expect(responses.map((r) => r.statusCode)).toEqual([200, 200]);
+    await expect(waitForReply(rows[0].id)).resolves.toMatchObject({ reply_state: 'replied' });
+    expect(billedTo(contact)).toHaveLength(1);
   });
 
   it('adds no job when the transaction rolls back', async () => {
@@ -115,7 +159,7 @@ describe('Replies', () => {
   });
 
   it('confirms STOP once and then stays silent', async () => {
-    const contact = uniqueNumber();
+    const contact = uniqueContactNumber();
     const stopId = await inbound(contact, ' Stop. ');
 
     await expect(waitForReply(stopId)).resolves.toEqual({
@@ -147,7 +191,7 @@ describe('Replies', () => {
   });
 
   it('resumes replies after START', async () => {
-    const contact = uniqueNumber();
+    const contact = uniqueContactNumber();
 
     await waitForReply(await inbound(contact, 'unsubscribe'));
 
@@ -166,7 +210,7 @@ describe('Replies', () => {
   });
 
   it('answers HELP with the help text', async () => {
-    const contact = uniqueNumber();
+    const contact = uniqueContactNumber();
 
     await updateTenant(tenant.tenantId, {
       help_text: 'Demo Dental: call us on weekdays. Reply STOP to opt out.',
@@ -177,7 +221,7 @@ describe('Replies', () => {
   });
 
   it('does not retry a quota 429 and alerts', async () => {
-    const contact = uniqueNumber();
+    const contact = uniqueContactNumber();
 
     blooio.willRespond({ kind: 'fail', status: 429, code: 'outbound_limit_reached' });
 
@@ -199,7 +243,7 @@ describe('Replies', () => {
   });
 
   it('retries a 503 and sends once', async () => {
-    const contact = uniqueNumber();
+    const contact = uniqueContactNumber();
 
     blooio.willRespond({ kind: 'fail', status: 503, code: 'no_active_device' });
 
@@ -211,7 +255,7 @@ describe('Replies', () => {
   });
 
   it('retries a timed-out accepted send with the same key', async () => {
-    const contact = uniqueNumber();
+    const contact = uniqueContactNumber();
 
     blooio.willRespond({ kind: 'accept_slowly', delayMs: 1500 });
 
@@ -229,7 +273,7 @@ describe('Replies', () => {
   it('stops at the daily cap and alerts', async () => {
     await updateTenant(tenant.tenantId, { daily_send_cap: 2 });
 
-    const contacts = [uniqueNumber(), uniqueNumber(), uniqueNumber()];
+    const contacts = [uniqueContactNumber(), uniqueContactNumber(), uniqueContactNumber()];
     const states = [];
 
     for (const contact of contacts) {
@@ -245,7 +289,7 @@ describe('Replies', () => {
   it('holds the daily cap under concurrency', async () => {
     await updateTenant(tenant.tenantId, { daily_send_cap: 3 });
 
-    const contacts = Array.from({ length: 8 }, () => uniqueNumber());
+    const contacts = Array.from({ length: 8 }, () => uniqueContactNumber());
     const messageIds = await Promise.all(contacts.map((contact) => inbound(contact, 'Hello')));
     const states = await Promise.all(messageIds.map((id) => waitForReply(id)));
     const replied = states.filter((s) => s.reply_state === 'replied');
@@ -257,7 +301,7 @@ describe('Replies', () => {
   });
 
   it('withholds replies while the tenant is paused', async () => {
-    const contact = uniqueNumber();
+    const contact = uniqueContactNumber();
 
     await updateTenant(tenant.tenantId, { replies_paused: true });
 
@@ -271,7 +315,7 @@ describe('Replies', () => {
   });
 
   it('keeps the inbound message when a guard trips', async () => {
-    const contact = uniqueNumber();
+    const contact = uniqueContactNumber();
 
     await updateTenant(tenant.tenantId, { daily_send_cap: 0 });
 
@@ -297,9 +341,8 @@ describe('Replies with the global kill switch', () => {
     try {
       const tenant = await seedTenant();
       const messageId = await storeInbound(app, {
-        tenantId: tenant.tenantId,
-        ourNumber: tenant.receivingNumber,
-        from: uniqueNumber(),
+        tenant,
+        from: uniqueContactNumber(),
         text: 'Hello',
       });
 

@@ -6,8 +6,15 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { createTestApp } from './support/create-test-app';
 import { FakeBlooio } from './support/fakes/fake-blooio';
-import { seedTenant, uniqueNumber } from './support/fixtures';
-import { clearJobQueue, replyEnv, sendsFor, storeInbound, waitForReply } from './support/replies';
+import { seedTenant } from './support/fixtures';
+import {
+  clearJobQueue,
+  replyEnv,
+  sendsFor,
+  storeInbound,
+  waitForReply,
+  uniqueContactNumber,
+} from './support/replies';
 
 const staleAfterMs = 2000;
 
@@ -78,14 +85,13 @@ describe('Reply worker crash', () => {
   it('sends exactly once after SIGKILL mid-send', async () => {
     const env = replyEnv(blooio, undefined, { REPLY_WORKER_STALE_AFTER_MS: String(staleAfterMs) });
     const tenant = await seedTenant();
-    const contact = uniqueNumber();
+    const contact = uniqueContactNumber();
 
     blooio.willRespond({ kind: 'hold' });
     workers.push(await startWorker(env));
 
     const messageId = await storeInbound(app, {
-      tenantId: tenant.tenantId,
-      ourNumber: tenant.receivingNumber,
+      tenant,
       from: contact,
       text: 'Hello',
     });
@@ -125,9 +131,8 @@ describe('Reply worker shutdown', () => {
       blooio.willRespond({ kind: 'accept_slowly', delayMs: 1000 });
 
       const messageId = await storeInbound(app, {
-        tenantId: tenant.tenantId,
-        ourNumber: tenant.receivingNumber,
-        from: uniqueNumber(),
+        tenant,
+        from: uniqueContactNumber(),
         text: 'Hello',
       });
 

@@ -4,7 +4,7 @@ import type { FakeBlooio } from './support/fakes/fake-blooio';
 import { FakeLlm } from './support/fakes/fake-llm';
 import type { LlmBehaviour } from './support/fakes/fake-llm';
 import type { FakeTelegram } from './support/fakes/fake-telegram';
-import { seedTenant, uniqueNumber } from './support/fixtures';
+import { seedTenant } from './support/fixtures';
 import type { SeededTenant } from './support/fixtures';
 import {
   startReplyHarness,
@@ -12,6 +12,7 @@ import {
   updateTenant,
   waitForAlert,
   waitForReply,
+  uniqueContactNumber,
 } from './support/replies';
 import type { ReplyHarness } from './support/replies';
 
@@ -55,13 +56,12 @@ describe('Replies from an LLM', () => {
     text: string,
     ...behaviours: LlmBehaviour[]
   ): Promise<{ sent: string[]; reason: string | null }> {
-    const contact = uniqueNumber();
+    const contact = uniqueContactNumber();
 
     llm.willRespond(...behaviours);
 
     const messageId = await storeInbound(app, {
-      tenantId: tenant.tenantId,
-      ourNumber: tenant.receivingNumber,
+      tenant,
       from: contact,
       text,
     });

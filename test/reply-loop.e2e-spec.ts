@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import type { BilledMessage, FakeBlooio } from './support/fakes/fake-blooio';
 import type { FakeTelegram } from './support/fakes/fake-telegram';
-import { seedTenant, uniqueNumber } from './support/fixtures';
+import { seedTenant } from './support/fixtures';
 import type { SeededTenant } from './support/fixtures';
 import {
   asSuperuser,
@@ -11,6 +11,7 @@ import {
   updateTenant,
   waitForAlert,
   waitForReply,
+  uniqueContactNumber,
 } from './support/replies';
 import type { ReplyHarness } from './support/replies';
 
@@ -61,8 +62,7 @@ describe('Two-bot loop', () => {
 
   function inbound(contact: string, text: string): Promise<string> {
     return storeInbound(app, {
-      tenantId: tenant.tenantId,
-      ourNumber: tenant.receivingNumber,
+      tenant,
       from: contact,
       text,
     });
@@ -73,7 +73,7 @@ describe('Two-bot loop', () => {
     firstText: string,
     botText: (turn: number) => string,
   ): Promise<LoopOutcome> {
-    const contact = uniqueNumber();
+    const contact = uniqueContactNumber();
 
     answerEveryReply(contact, botText);
     await inbound(contact, firstText);

@@ -1,18 +1,29 @@
+import { randomUUID } from 'node:crypto';
+
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Client } from 'pg';
 
-import { TenantDatabase } from '../../src/database/tenant-database';
-import { ReplyJobs } from '../../src/replies/reply-jobs';
+import { inboundPayload, postSigned } from './blooio';
 import { createTestApp } from './create-test-app';
 import { FakeBlooio, fakeBlooioApiKey } from './fakes/fake-blooio';
 import { FakeTelegram, fakeTelegramToken } from './fakes/fake-telegram';
+import type { SeededTenant } from './fixtures';
 import { connectAs, superuserDatabaseUrl } from './test-database';
 
 export interface InboundInput {
-  tenantId: string;
-  ourNumber: string;
+  tenant: SeededTenant;
+  /** The contact's number, as Blooio sends it in external_id. */
   from: string;
   text: string;
+}
+
+let contactCounter = Math.floor(Math.random() * 5000);
+
+/** Returns a fictional +1 415 555 number, unique within this test process, for a contact. */
+export function uniqueContactNumber(): string {
+  contactCounter = (contactCounter + 1) % 10000;
+
+  return `+1415555${String(contactCounter).padStart(4, '0')}`;
 }
 
 /** Returns the environment of an app whose reply worker uses the given fakes, with short timings. */
@@ -27,6 +38,9 @@ export function replyEnv(
     BLOOIO_TIMEOUT_MS: '500',
     BLOOIO_RETRY_BASE_DELAY_MS: '20',
     REPLY_WORKER_POLL_INTERVAL_MS: '200',
+    // The tests post many webhooks from one address; the rate limits have their own tests.
+    RATE_LIMIT_IP_BURST_LIMIT: '100000',
+    RATE_LIMIT_IP_SUSTAINED_LIMIT: '100000',
     ...(telegram
       ? {
           TELEGRAM_API_BASE_URL: telegram.baseUrl,
@@ -68,55 +82,38 @@ export async function startReplyHarness(env: Record<string, string> = {}): Promi
 }
 
 /**
- * Stores an inbound message the way the Blooio webhook does (contact, conversation and message in
- * one tenant transaction) and enqueues its reply job in that same transaction. Returns the message id.
- * NOTE: replace with a signed POST to the webhook route once the webhook and this branch are merged.
+ * Posts a signed message.received webhook for the contact, as Blooio would, and returns the id of
+ * the stored message. The webhook stores it and enqueues its reply job in one transaction.
  */
 export async function storeInbound(
   app: NestFastifyApplication,
   input: InboundInput,
 ): Promise<string> {
-  const tenantDatabase = app.get(TenantDatabase);
-  const replyJobs = app.get(ReplyJobs);
+  const providerMessageId = `msg_${randomUUID()}`;
+  const response = await postSigned(
+    app,
+    input.tenant.webhookSecret,
+    inboundPayload(input.tenant.receivingNumber, {
+      message_id: providerMessageId,
+      external_id: input.from,
+      text: input.text,
+    }),
+  );
 
-  return tenantDatabase.transaction(input.tenantId, async (tx) => {
-    const contact = await tx.contact.upsert({
-      where: { tenantId_phone: { tenantId: input.tenantId, phone: input.from } },
-      create: { tenantId: input.tenantId, phone: input.from },
-      update: {},
-    });
-    const conversation = await tx.conversation.upsert({
-      where: {
-        tenantId_phone_ourNumber: {
-          tenantId: input.tenantId,
-          phone: input.from,
-          ourNumber: input.ourNumber,
-        },
-      },
-      create: {
-        tenantId: input.tenantId,
-        contactId: contact.id,
-        phone: input.from,
-        ourNumber: input.ourNumber,
-      },
-      update: { lastMessageAt: new Date() },
-    });
-    const message = await tx.message.create({
-      data: {
-        tenantId: input.tenantId,
-        conversationId: conversation.id,
-        direction: 'inbound',
-        body: input.text,
-        status: 'received',
-        replyState: 'awaiting_reply',
-        receivedAt: new Date(),
-      },
-    });
+  if (response.statusCode !== 200) {
+    throw new Error(
+      `The webhook rejected the inbound message: ${response.statusCode} ${response.body}`,
+    );
+  }
 
-    await replyJobs.enqueueInTransaction(tx, { tenantId: input.tenantId, messageId: message.id });
+  const { rows } = await asSuperuser((client) =>
+    client.query<{ id: string }>(
+      'SELECT id FROM messages WHERE tenant_id = $1 AND provider_message_id = $2',
+      [input.tenant.tenantId, providerMessageId],
+    ),
+  );
 
-    return message.id;
-  });
+  return rows[0].id;
 }
 
 /** Runs one query as the superuser, past row-level security, for test setup and checks. */
