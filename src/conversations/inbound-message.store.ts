@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import { ContactsRepository } from '../contacts/contacts.repository';
 import type { TenantTransaction } from '../database/tenant-database';
+import { ReplyJobs } from '../replies/reply-jobs';
 import { ConversationsRepository } from './conversations.repository';
 import type { InboundMessageInput, StoredInboundMessage } from './inbound-message';
 
@@ -15,6 +16,7 @@ export class InboundMessageStore {
   constructor(
     private readonly contacts: ContactsRepository,
     private readonly conversations: ConversationsRepository,
+    private readonly replyJobs: ReplyJobs,
   ) {}
 
   /** Returns the stored ids, or undefined when this provider message id is already stored. */
@@ -26,6 +28,14 @@ export class InboundMessageStore {
     const conversationId = await this.conversations.upsertConversation(tx, input, contactId);
     const messageId = await this.conversations.insertInboundMessage(tx, input, conversationId);
 
-    return messageId ? { contactId, conversationId, messageId } : undefined;
+    if (!messageId) {
+      return undefined;
+    }
+
+    if (input.replyState === 'awaiting_reply') {
+      await this.replyJobs.enqueueInTransaction(tx, { tenantId: input.tenantId, messageId });
+    }
+
+    return { contactId, conversationId, messageId };
   }
 }
