@@ -122,10 +122,6 @@ export class Environment {
   @Max(10000)
   HEALTH_CHECK_TIMEOUT_MS = 1000;
 
-  @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
-  PUBLIC_BASE_URL?: string;
-
   // Rate limits: requests per window. The per-IP pair applies to every route before
   // authentication; the per-tenant limit applies after it on routes that opt in.
   @Transform(({ value }) => Number(value))
