@@ -5,6 +5,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 
 import { validationPipe } from './common/pipes/validation.pipe';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { AlertsModule } from './alerts/alerts.module';
 import type { AppConfig } from './config/app-config';
 import { CryptoModule } from './common/crypto/crypto.module';
 import { ConfigModule } from './config/config.module';
@@ -14,6 +15,7 @@ import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { OpportunitiesApiModule } from './opportunities/opportunities-api.module';
 import { RedisModule } from './redis/redis.module';
+import { RepliesModule } from './replies/replies.module';
 import { ThrottlingModule } from './common/throttling/throttling.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -40,6 +42,8 @@ export class AppModule {
       WebhooksModule,
       ConversationsApiModule,
       OpportunitiesApiModule,
+      AlertsModule,
+      RepliesModule,
     ];
 
     return {

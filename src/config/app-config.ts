@@ -14,6 +14,51 @@ export interface LoggingConfig {
   file?: { path: string; size: string; frequency: 'daily' | 'hourly'; keep: number };
 }
 
+export interface ReplyWorkerConfig {
+  /** False, or no Blooio API key, means this process only enqueues jobs and never runs them. */
+  enabled: boolean;
+  concurrency: number;
+  pollIntervalMs: number;
+  /** A worker whose heartbeat is older than this is taken as dead and its jobs are released. */
+  staleAfterMs: number;
+  maxAttempts: number;
+}
+
+export interface RepliesConfig {
+  worker: ReplyWorkerConfig;
+  /** The global kill switch. */
+  paused: boolean;
+  maxLength: number;
+  fallbackText: string;
+  responder: 'template' | 'openai';
+}
+
+export interface LlmConfig {
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+  timeoutMs: number;
+  maxRetries: number;
+  historyMessages: number;
+  maxTokens: number;
+}
+
+export interface BlooioConfig {
+  baseUrl: string;
+  apiKey?: string;
+  timeoutMs: number;
+  maxAttempts: number;
+  retryBaseDelayMs: number;
+  maxRetryDelayMs: number;
+}
+
+export interface AlertsConfig {
+  /** Undefined when TELEGRAM_BOT_TOKEN or TELEGRAM_CHAT_ID is unset: alerts are then only logged. */
+  telegram?: { baseUrl: string; token: string; chatId: string };
+  cooldownMs: number;
+  minIntervalMs: number;
+}
+
 /** One rate limit: at most `limit` requests per `windowSeconds`. */
 export interface RateLimitWindow {
   limit: number;
@@ -52,6 +97,11 @@ export interface AppConfig {
   trustedProxyHops: number;
   shutdown: { timeoutMs: number; drainDelayMs: number };
   healthCheckTimeoutMs: number;
+  replies: RepliesConfig;
+  /** Set only when REPLY_RESPONDER is openai. */
+  llm?: LlmConfig;
+  blooio: BlooioConfig;
+  alerts: AlertsConfig;
   rateLimit: RateLimitConfig;
   /** Minutes a rotated-out webhook signing secret stays valid. */
   webhookSecretRotationWindowMinutes: number;

@@ -6,6 +6,7 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  Length,
   Matches,
   Max,
   Min,
@@ -121,10 +122,6 @@ export class Environment {
   @Max(10000)
   HEALTH_CHECK_TIMEOUT_MS = 1000;
 
-  @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
-  PUBLIC_BASE_URL?: string;
-
   // Rate limits: requests per window. The per-IP pair applies to every route before
   // authentication; the per-tenant limit applies after it on routes that opt in.
   @Transform(({ value }) => Number(value))
@@ -200,4 +197,145 @@ export class Environment {
   @Min(0)
   @Max(300)
   WEBHOOK_SECRET_REFRESH_SECONDS = 5;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  REPLY_WORKER_ENABLED = true;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  REPLY_WORKER_CONCURRENCY = 2;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  REPLY_WORKER_POLL_INTERVAL_MS = 2000;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  REPLY_WORKER_STALE_AFTER_MS = 60000;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(25)
+  REPLY_JOB_MAX_ATTEMPTS = 8;
+
+  // The global kill switch: when true, no reply is sent for any tenant.
+  @Transform(toBoolean)
+  @IsBoolean()
+  REPLIES_PAUSED = false;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(20)
+  @Max(1600)
+  REPLY_MAX_LENGTH = 480;
+
+  @IsString()
+  @Length(1, 480)
+  REPLY_FALLBACK_TEXT =
+    'Thanks for your message! Someone from our team will get back to you shortly.';
+
+  @IsIn(['template', 'openai'])
+  REPLY_RESPONDER: 'template' | 'openai' = 'template';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  LLM_BASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  LLM_API_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  LLM_MODEL?: string;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(500)
+  @Max(120000)
+  LLM_TIMEOUT_MS = 15000;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(5)
+  LLM_MAX_RETRIES = 2;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  LLM_HISTORY_MESSAGES = 12;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(16)
+  @Max(4096)
+  LLM_MAX_TOKENS = 200;
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  BLOOIO_BASE_URL = 'https://backend.blooio.com/v2/api';
+
+  @IsOptional()
+  @IsString()
+  BLOOIO_API_KEY?: string;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  @Max(120000)
+  BLOOIO_TIMEOUT_MS = 10000;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  BLOOIO_MAX_ATTEMPTS = 4;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(10)
+  @Max(60000)
+  BLOOIO_RETRY_BASE_DELAY_MS = 500;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  @Max(300000)
+  BLOOIO_MAX_RETRY_DELAY_MS = 30000;
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  TELEGRAM_API_BASE_URL = 'https://api.telegram.org';
+
+  @IsOptional()
+  @Matches(/^\d+:[A-Za-z0-9_-]+$/, {
+    message: 'TELEGRAM_BOT_TOKEN must look like 123456:ABC-token',
+  })
+  TELEGRAM_BOT_TOKEN?: string;
+
+  @IsOptional()
+  @Matches(/^(-?\d+|@[A-Za-z0-9_]{5,})$/, {
+    message: 'TELEGRAM_CHAT_ID must be a numeric chat id or an @channel name',
+  })
+  TELEGRAM_CHAT_ID?: string;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1000)
+  @Max(86400000)
+  ALERT_COOLDOWN_MS = 60000;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  ALERT_MIN_INTERVAL_MS = 1000;
 }

@@ -70,6 +70,36 @@ describe('loadConfig', () => {
     expect(config.encryptionKey?.equals(Buffer.alloc(32, 1))).toBe(true);
   });
 
+  it('requires the LLM settings for the openai responder', () => {
+    expect(() => loadConfig({ REPLY_RESPONDER: 'openai' })).toThrow(/LLM_BASE_URL/);
+    expect(() => loadConfig({ REPLY_RESPONDER: 'openai' })).toThrow(/LLM_API_KEY/);
+    expect(() => loadConfig({ REPLY_RESPONDER: 'openai' })).toThrow(/LLM_MODEL/);
+  });
+
+  it('builds the LLM settings for the openai responder', () => {
+    const config = loadConfig({
+      REPLY_RESPONDER: 'openai',
+      LLM_BASE_URL: 'http://127.0.0.1:9999/v1/',
+      LLM_API_KEY: 'key',
+      LLM_MODEL: 'model',
+    });
+
+    expect(config.llm).toMatchObject({ baseUrl: 'http://127.0.0.1:9999/v1', model: 'model' });
+  });
+
+  it('requires both Telegram settings or neither', () => {
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: '123:abc' })).toThrow(/TELEGRAM_CHAT_ID/);
+    expect(loadConfig({}).alerts.telegram).toBeUndefined();
+  });
+
+  it('applies the reply defaults', () => {
+    const config = loadConfig({});
+
+    expect(config.replies).toMatchObject({ maxLength: 480, paused: false, responder: 'template' });
+    expect(config.replies.worker).toMatchObject({ enabled: true, concurrency: 2 });
+    expect(config.blooio.apiKey).toBeUndefined();
+  });
+
   it('applies the rate-limit defaults', () => {
     const { rateLimit } = loadConfig({});
 

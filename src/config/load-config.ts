@@ -1,5 +1,12 @@
 import type { AppConfig } from './app-config';
 import { Environment } from './environment';
+import {
+  alertsConfig,
+  blooioConfig,
+  integrationConfigErrors,
+  llmConfig,
+  repliesConfig,
+} from './integration-config';
 import { ConfigError, validateVariables } from './validate-variables';
 
 import packageJson from '../../package.json';
@@ -20,6 +27,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(
       `Invalid configuration:\n  SHUTDOWN_DRAIN_DELAY_MS: must be less than SHUTDOWN_TIMEOUT_MS (${environment.SHUTDOWN_TIMEOUT_MS}), or in-flight requests get no time to finish`,
     );
+  }
+
+  const integrationErrors = integrationConfigErrors(environment);
+
+  if (integrationErrors.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${integrationErrors.join('\n')}`);
   }
 
   return {
@@ -56,6 +69,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       drainDelayMs: environment.SHUTDOWN_DRAIN_DELAY_MS,
     },
     healthCheckTimeoutMs: environment.HEALTH_CHECK_TIMEOUT_MS,
+    replies: repliesConfig(environment),
+    llm: llmConfig(environment),
+    blooio: blooioConfig(environment),
+    alerts: alertsConfig(environment),
     rateLimit: {
       ipBurst: {
         limit: environment.RATE_LIMIT_IP_BURST_LIMIT,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import type { TenantTransaction } from '../database/tenant-database';
+import { ReplyJobs } from '../replies/reply-jobs';
 import type { InboundMessageInput, StoredInboundMessage } from './inbound-message';
 import { InboundMessageRepository } from './inbound-message.repository';
 
@@ -11,7 +12,10 @@ import { InboundMessageRepository } from './inbound-message.repository';
  */
 @Injectable()
 export class InboundMessageStore {
-  constructor(private readonly messages: InboundMessageRepository) {}
+  constructor(
+    private readonly messages: InboundMessageRepository,
+    private readonly replyJobs: ReplyJobs,
+  ) {}
 
   /** Returns the stored ids, or undefined when this provider message id is already stored. */
   async storeInbound(
@@ -20,6 +24,14 @@ export class InboundMessageStore {
   ): Promise<StoredInboundMessage | undefined> {
     const { contactId, conversationId, messageId } = await this.messages.insert(tx, input);
 
-    return messageId ? { contactId, conversationId, messageId } : undefined;
+    if (!messageId) {
+      return undefined;
+    }
+
+    if (input.replyState === 'awaiting_reply') {
+      await this.replyJobs.enqueueInTransaction(tx, { tenantId: input.tenantId, messageId });
+    }
+
+    return { contactId, conversationId, messageId };
   }
 }

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { PinoLogger } from 'nestjs-pino';
 
+import { AlertService } from '../alerts/alert.service';
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
@@ -22,6 +23,7 @@ export class DependencyHealth {
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly logger: PinoLogger,
+    @Optional() private readonly alerts?: AlertService,
   ) {
     this.logger.setContext(DependencyHealth.name);
   }
@@ -51,6 +53,11 @@ export class DependencyHealth {
       const reason = error instanceof TimeoutError ? 'timed out' : 'unreachable';
 
       this.logger.warn({ err: error, dependency: key }, 'Readiness check failed');
+      this.alerts?.raise({
+        kind: 'readiness_failed',
+        message: `Readiness check failed: ${key} ${reason}`,
+        fingerprint: `readiness:${key}`,
+      });
 
       return indicator.down({ message: reason });
     }

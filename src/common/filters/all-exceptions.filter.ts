@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 
-import { Catch, HttpException, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  Optional,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 
+import { AlertService } from '../../alerts/alert.service';
 import { DomainError } from '../errors/domain-error';
 import { requestIdOf } from '../http/request-id';
 import { DOMAIN_ERROR_STATUS } from './domain-error-status';
@@ -39,7 +46,10 @@ function safeHttpMessage(exception: HttpException): string | string[] {
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  constructor(private readonly logger: PinoLogger) {
+  constructor(
+    private readonly logger: PinoLogger,
+    @Optional() private readonly alerts?: AlertService,
+  ) {
     this.logger.setContext(AllExceptionsFilter.name);
   }
 
@@ -93,6 +103,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
     if (isDatabaseUnavailable(exception)) {
       this.logger.error({ err: exception, errorId, requestId }, 'Database unavailable');
+      this.alert('Database unavailable while serving a request (HTTP 503)', errorId);
 
       return errorBody(
         HttpStatus.SERVICE_UNAVAILABLE,
@@ -105,10 +116,19 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
 
     this.logger.error({ err: exception, errorId, requestId }, 'Unexpected error');
+    this.alert(
+      `Unexpected error (HTTP 500): ${exception instanceof Error ? exception.name : typeof exception}`,
+      errorId,
+    );
 
     return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error', {
       requestId,
       errorId,
     });
+  }
+
+  // The fingerprint leaves out the error id, so a storm of one error is coalesced into one alert.
+  private alert(message: string, errorId: string): void {
+    this.alerts?.raise({ kind: 'unexpected_error', message, details: { errorId } });
   }
 }

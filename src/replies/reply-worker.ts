@@ -1,0 +1,210 @@
+import { EventEmitter } from 'node:events';
+
+import { Inject, Injectable } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { Logger as GraphileLogger, run } from 'graphile-worker';
+import type { JobHelpers, Runner, WorkerEvents } from 'graphile-worker';
+import { PinoLogger } from 'nestjs-pino';
+import { Pool } from 'pg';
+
+import { AlertService } from '../alerts/alert.service';
+import { BlooioClient } from '../blooio/blooio-client';
+import { APP_CONFIG } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { parseReplyJobPayload, REPLY_TASK } from './reply-jobs';
+import { ReplyProcessor } from './reply-processor';
+import { WorkerLiveness } from './worker-liveness';
+
+// Time left for closing the pools after running jobs had their chance to finish.
+const shutdownMarginMs = 2000;
+
+/**
+ * Runs reply jobs with graphile-worker in this process: REPLY_WORKER_CONCURRENCY jobs at once,
+ * woken by LISTEN/NOTIFY and polling every REPLY_WORKER_POLL_INTERVAL_MS for retries. Instances
+ * share the queue safely because jobs are claimed with FOR UPDATE SKIP LOCKED. On shutdown it stops
+ * taking jobs and waits for running ones. Their abort signal fires after SHUTDOWN_TIMEOUT_MS less a
+ * margin, and a job cut short is retried later with the same idempotency key.
+ */
+@Injectable()
+export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private runner?: Runner;
+  private pool?: Pool;
+  private liveness?: WorkerLiveness;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly processor: ReplyProcessor,
+    private readonly blooio: BlooioClient,
+    private readonly alerts: AlertService,
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext(ReplyWorker.name);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const settings = this.config.replies.worker;
+
+    if (!settings.enabled) {
+      this.logger.info(
+        'Reply worker is disabled by REPLY_WORKER_ENABLED; this process only enqueues',
+      );
+
+      return;
+    }
+
+    if (!this.blooio.isConfigured()) {
+      this.logger.warn(
+        'BLOOIO_API_KEY is not set: the reply worker is not started and reply jobs stay queued',
+      );
+
+      return;
+    }
+
+    this.pool = new Pool({
+      connectionString: this.config.database.url,
+      max: settings.concurrency + 2,
+    });
+    this.liveness = new WorkerLiveness(this.pool, settings.staleAfterMs, this.logger);
+
+    const events: WorkerEvents = new EventEmitter();
+
+    events.on('worker:create', ({ worker }) => this.liveness?.add(worker.workerId));
+    events.on('worker:stop', ({ worker }) => this.liveness?.remove(worker.workerId));
+    // graphile-worker 0.16 does not replace a worker that died of a fatal error, so each one
+    // lowers this process's concurrency until it restarts.
+    events.on('worker:fatalError', ({ worker, error }) => {
+      this.alerts.raise({
+        kind: 'job_failed',
+        message: `A reply worker died after a fatal error; restart the process: ${String(error)}`,
+        fingerprint: 'reply_worker_fatal',
+        details: { workerId: worker.workerId },
+      });
+    });
+    events.on('pool:listen:error', ({ error }) => {
+      this.logger.warn({ err: error }, 'Job queue LISTEN connection failed; retrying');
+    });
+
+    try {
+      this.runner = await this.startRunner(events);
+    } catch (error) {
+      await this.pool.end();
+      this.pool = undefined;
+      throw new Error(
+        `Starting the reply worker failed: ${String(error)}. If the job queue schema is missing, run npm run db:migrate as the owner role.`,
+      );
+    }
+
+    this.watch(this.runner);
+    this.liveness.start();
+    this.logger.info(
+      { concurrency: settings.concurrency, pollIntervalMs: settings.pollIntervalMs },
+      'Reply worker started',
+    );
+  }
+
+  private async startRunner(events: WorkerEvents): Promise<Runner> {
+    const settings = this.config.replies.worker;
+
+    return run({
+      pgPool: this.pool,
+      concurrency: settings.concurrency,
+      pollInterval: settings.pollIntervalMs,
+      noHandleSignals: true,
+      parsedCronItems: [],
+      gracefulShutdownAbortTimeout: Math.max(
+        this.config.shutdown.timeoutMs - shutdownMarginMs,
+        1000,
+      ),
+      logger: this.graphileLogger(),
+      events,
+      taskList: { [REPLY_TASK]: (payload, helpers) => this.runJob(payload, helpers) },
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    const runner = this.runner;
+
+    this.runner = undefined;
+
+    if (runner) {
+      this.logger.info('Reply worker stopping: waiting for running jobs');
+      await runner.stop().catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'Reply worker had already stopped');
+      });
+    }
+
+    await this.liveness?.stop();
+    await this.pool?.end();
+    this.pool = undefined;
+  }
+
+  // The runner's promise rejects when graphile-worker stops on an error. The process then takes
+  // no more jobs, so an operator must know at once.
+  private watch(runner: Runner): void {
+    runner.promise.catch((error: unknown) => {
+      if (this.runner !== runner) {
+        return;
+      }
+
+      this.logger.error({ err: error }, 'Reply worker stopped after a fatal error');
+      this.alerts.raise({
+        kind: 'job_failed',
+        message: `Reply worker stopped after a fatal error; restart the process: ${String(error)}`,
+        fingerprint: 'reply_worker_stopped',
+      });
+    });
+  }
+
+  private async runJob(payload: unknown, helpers: JobHelpers): Promise<void> {
+    const job = parseReplyJobPayload(payload);
+
+    if (!job) {
+      this.logger.error({ jobId: helpers.job.id }, 'Reply job has an invalid payload; dropping it');
+
+      return;
+    }
+
+    try {
+      await this.processor.process(job, helpers.abortSignal);
+    } catch (error) {
+      const isLastAttempt = helpers.job.attempts >= helpers.job.max_attempts;
+
+      this.logger.error(
+        {
+          err: error,
+          ...job,
+          attempt: helpers.job.attempts,
+          maxAttempts: helpers.job.max_attempts,
+        },
+        isLastAttempt
+          ? 'Reply job failed for the last time'
+          : 'Reply job failed; it will be retried',
+      );
+
+      if (isLastAttempt) {
+        await this.processor.giveUp(job, error);
+      }
+
+      throw error;
+    }
+  }
+
+  private graphileLogger(): GraphileLogger {
+    return new GraphileLogger((scope) => (level, message, meta) => {
+      const context = { workerId: scope.workerId, jobId: scope.jobId, task: scope.taskIdentifier };
+      const error = (meta as { error?: unknown } | undefined)?.error;
+
+      switch (String(level)) {
+        case 'error':
+          this.logger.error({ ...context, err: error }, message);
+          break;
+        case 'warning':
+          this.logger.warn({ ...context, err: error }, message);
+          break;
+        default:
+          // graphile-worker logs every completed job at info level; that belongs in debug here.
+          this.logger.debug(context, message);
+      }
+    });
+  }
+}
