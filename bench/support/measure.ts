@@ -153,7 +153,7 @@ export function formatMeasurement(measurement: Measurement): string {
     .map(([code, count]) => `${code}:${count}`)
     .join(' ');
   const rowText = rows
-    ? ` rows: accepted ${rows.accepted}, messages ${rows.messages}, inbox ${rows.inboxRows}, lost ${rows.lost}, duplicated ${rows.duplicated}, stored in flight ${rows.storedInFlight}, unacknowledged ${rows.unacknowledged} ${rows.isConsistent ? 'OK' : 'MISMATCH'}`
+    ? ` rows: accepted ${rows.accepted}, messages ${rows.messages}, inbox ${rows.inboxRows}, lost ${rows.lost}, duplicated ${rows.duplicated}, stored in flight ${rows.storedInFlight}, unacknowledged ${rows.unacknowledged}${rows.replyJobs === undefined ? '' : `, reply jobs ${rows.replyJobs}`} ${rows.isConsistent ? 'OK' : 'MISMATCH'}`
     : '';
 
   return (

@@ -15,10 +15,31 @@ export interface RowCheck {
   storedInFlight: number;
   /** Stored ids whose request was answered with anything but "stored": must be 0. */
   unacknowledged: number;
+  /** Reply jobs queued for these messages; undefined without the job queue's schema. */
+  replyJobs?: number;
   isConsistent: boolean;
 }
 
 const settleMs = 1000;
+
+/** Counts the graphile-worker jobs whose payload names one of the phase's messages. */
+async function countReplyJobs(client: Client, pattern: string): Promise<number | undefined> {
+  const schema = await client.query<{ present: boolean }>(
+    `SELECT to_regclass('graphile_worker._private_jobs') IS NOT NULL AS present`,
+  );
+
+  if (!schema.rows[0].present) {
+    return undefined;
+  }
+
+  const jobs = await client.query<{ count: string }>(
+    `SELECT count(*) FROM graphile_worker._private_jobs
+     WHERE (payload->>'messageId')::uuid IN (SELECT id FROM messages WHERE provider_message_id LIKE $1)`,
+    [pattern],
+  );
+
+  return Number(jobs.rows[0].count);
+}
 
 /**
  * Compares the messages and inbox rows whose ids start with runTag with the accepted ids, after
@@ -56,6 +77,7 @@ export async function checkRows(
     const unacknowledged = unanswered.length - storedInFlight;
     const inboxRows = Number(inbox.rows[0].count);
     const duplicated = storedIds.length - distinctIds.size;
+    const replyJobs = await countReplyJobs(client, pattern);
 
     await client.query('COMMIT');
 
@@ -67,6 +89,7 @@ export async function checkRows(
       duplicated,
       storedInFlight,
       unacknowledged,
+      replyJobs,
       isConsistent:
         lost === 0 && duplicated === 0 && unacknowledged === 0 && inboxRows === storedIds.length,
     };
