@@ -88,7 +88,7 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
-/** The plan's node types, outermost first, as "Limit > Index Scan using …". */
+/** Lists the plan's node types, outermost first, as in "Limit > Index Scan using …". */
 function planShape(node: PlanNode): string[] {
   const own = node['Index Name']
     ? `${node['Node Type']} using ${node['Index Name']}`

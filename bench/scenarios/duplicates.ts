@@ -14,7 +14,7 @@ const firstDeliverySeconds = 3;
 /**
  * Redeliveries: first stores a few seconds of unique messages, then sends the same bodies again for
  * the scenario's duration, re-signed with fresh timestamps as Blooio's retries are. Every redelivery
- * must be answered "duplicate" and the stored rows must not change.
+ * must get "duplicate" and the stored rows must not change.
  */
 export async function runDuplicates(context: ScenarioContext, target: TargetName): Promise<void> {
   const spec = targetSpec(target, context.fixture, context.runId);

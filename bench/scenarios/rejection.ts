@@ -13,7 +13,7 @@ const warmUpSeconds = 2;
 
 /**
  * A flood of deliveries for known receiving numbers with well-formed, fresh signature headers whose
- * digests match no secret: every request must be answered 401 and none may be stored.
+ * digests match no secret: every request must get 401 and none may be stored.
  */
 export async function runBadSignatureFlood(
   context: ScenarioContext,

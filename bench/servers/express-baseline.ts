@@ -10,13 +10,13 @@ import { SecretBox } from '../../src/common/crypto/secret-box';
 import { toContactAddress, toPossibleE164 } from '../../src/common/phone/phone-number';
 
 /**
- * The baseline: one hand-written Express 5 handler doing the inbound work the way the previous
- * server did it. Per request it looks the tenant up by receiving number, opens a transaction that
- * sets app.tenant_id, reads and decrypts the signing secret, verifies the HMAC over the raw body,
- * validates the JSON by hand and writes the inbox row, contact, conversation and message with plain
- * parameterised queries (node-postgres, unnamed statements, one round trip each). With
- * BASELINE_SECRET_CACHE=1 it keeps tenants and secrets in memory instead, the cheapest possible
- * rejection for this design. It has no rate limit: the previous server had none.
+ * The baseline: one hand-written Express 5 handler doing the inbound work in the style of the
+ * previous server. Per request it looks the tenant up by receiving number and opens a transaction
+ * that sets app.tenant_id. In it, it reads and decrypts the signing secret and verifies the HMAC
+ * over the raw body. It then validates the JSON by hand and writes the inbox row, contact,
+ * conversation and message with plain parameterised queries (node-postgres, unnamed statements,
+ * one round trip each). With BASELINE_SECRET_CACHE=1 it keeps tenants and secrets in memory
+ * instead, the cheapest rejection this design allows. It has no rate limit and queues no reply job.
  */
 const port = Number(process.env.PORT ?? 38083);
 const toleranceSeconds = 300;

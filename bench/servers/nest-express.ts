@@ -13,7 +13,7 @@ import { MAX_BODY_BYTES } from '../../src/configure-app';
 /**
  * Benchmark only: the service's AppModule on @nestjs/platform-express instead of Fastify, to compare
  * the two platforms on the same routes, guards and filters. JSON bodies arrive as raw Buffers, as
- * the webhook route expects; the Fastify-only pieces of configureApp (the content-type parser that
+ * the webhook route expects. The Fastify-only parts of configureApp (the content-type parser that
  * rejects other media types, the x-request-id hook) are left out.
  */
 async function bootstrap(): Promise<void> {

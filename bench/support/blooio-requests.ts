@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 
 import type { BenchTenant } from './seed';
 
-/** A Blooio message.received body, as Blooio sends it, with a message id unique to the run. */
+/** Builds a message.received body as Blooio sends it, with the given message id. */
 export function inboundBody(tenant: BenchTenant, messageId: string, contactIndex: number): Buffer {
   const now = Date.now();
 
@@ -22,7 +22,7 @@ export function inboundBody(tenant: BenchTenant, messageId: string, contactIndex
   );
 }
 
-/** The X-Blooio-Signature value: HMAC-SHA256 over "<t>.<raw body>" keyed with the whsec_ secret. */
+/** Builds the X-Blooio-Signature value: HMAC-SHA256 over "<t>.<raw body>" keyed with the whsec_ secret. */
 export function signatureHeader(
   secret: string,
   body: Buffer,
@@ -33,7 +33,7 @@ export function signatureHeader(
   return `t=${timestamp},v1=${digest}`;
 }
 
-/** A well-formed header with a fresh timestamp whose digest matches no secret. */
+/** Builds a well-formed header with a fresh timestamp whose digest matches no secret. */
 export function forgedSignatureHeader(): string {
   return `t=${Math.floor(Date.now() / 1000)},v1=${randomBytes(32).toString('hex')}`;
 }

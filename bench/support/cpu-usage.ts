@@ -53,7 +53,7 @@ export function cpuSeconds(pid: number, includeChildren = false): number {
   return ticks / ticksPerSecond;
 }
 
-/** The postmaster's pid from its pid file; the first line of postmaster.pid. */
+/** Reads the postmaster's pid from the first line of postmaster.pid. */
 export function postmasterPid(dataDir: string): number | undefined {
   try {
     return Number(readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0]);
@@ -62,7 +62,7 @@ export function postmasterPid(dataDir: string): number | undefined {
   }
 }
 
-/** The 1, 5 and 15 minute load averages from /proc/loadavg. */
+/** Reads the 1, 5 and 15 minute load averages from /proc/loadavg. */
 export function loadAverage(): string {
   return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 }

@@ -11,9 +11,9 @@ export interface RowCheck {
   lost: number;
   /** Message ids stored more than once. */
   duplicated: number;
-  /** Stored ids whose request got no answer because the run ended while it was in flight. */
+  /** Stored ids whose request got no response because the run ended while it was in flight. */
   storedInFlight: number;
-  /** Stored ids whose request was answered with anything but "stored": must be 0. */
+  /** Stored ids whose response was anything but "stored". Must be 0. */
   unacknowledged: number;
   /** Reply jobs queued for these messages; undefined without the job queue's schema. */
   replyJobs?: number;
@@ -44,7 +44,7 @@ async function countReplyJobs(client: Client, pattern: string): Promise<number |
 /**
  * Compares the messages and inbox rows whose ids start with runTag with the accepted ids, after
  * waiting for the requests still in flight when the load ended to finish. Both counts are read in
- * one snapshot. inFlightIds are the requests sent but never answered: each may or may not be stored.
+ * one snapshot. inFlightIds are the requests sent without a response, and each of them may or may not be stored.
  */
 export async function checkRows(
   runTag: string,

@@ -12,7 +12,7 @@ export interface ServerSpec {
   /** Node arguments, run from the repository root. */
   args: string[];
   env?: Record<string, string>;
-  /** Path answered with 2xx once the server is ready; any HTTP answer counts when absent. */
+  /** Path that returns 2xx once the server is ready. Without it, any HTTP response counts. */
   readyPath?: string;
 }
 

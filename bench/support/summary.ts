@@ -70,7 +70,7 @@ function ratio(numerator?: SummaryRow, denominator?: SummaryRow): string {
     : 'n/a';
 }
 
-/** A Markdown table of the medians followed by the ratios the targets are stated in. */
+/** Formats the medians as a Markdown table, followed by the ratios the targets are stated in. */
 export function formatSummary(rows: SummaryRow[]): string {
   const lines = [
     '| scenario | target | phase | runs | req/s | p50 ms | p99 ms | server µs/req | PostgreSQL µs/req | rows OK | load (1 min) |',

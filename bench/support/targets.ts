@@ -21,7 +21,7 @@ const unthrottled = {
   RATE_LIMIT_TENANT_LIMIT: '1000000000',
 };
 
-/** The environment of every database-backed server: production mode, info logs, pool of 10. */
+/** Returns the environment of every database-backed server: production mode, info logs, pool of 10. */
 function serviceEnv(fixture: BenchFixture, runTag: string): Record<string, string> {
   return {
     NODE_ENV: 'production',
