@@ -20,6 +20,10 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
       max: config.database.poolSize,
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30000,
+      // Without these, a query on an open connection to a frozen server waits forever.
+      query_timeout: config.database.queryTimeoutMs,
+      statement_timeout: config.database.queryTimeoutMs,
+      keepAlive: true,
     });
 
     // The embedded database serialises transactions, so a waiting transaction needs more time to start.
