@@ -45,6 +45,18 @@ describe('Blooio message.received', () => {
     });
   });
 
+  it('stores text with a NUL character without it', async () => {
+    const payload = inboundPayload(tenant.receivingNumber, { text: 'a\u0000b' });
+    const response = await postSigned(app, tenant.webhookSecret, payload);
+    const [message] = await queryRows(
+      'SELECT body FROM messages WHERE tenant_id = $1 AND provider_message_id = $2',
+      [tenant.tenantId, payload.message_id],
+    );
+
+    expect(response.statusCode).toBe(200);
+    expect(message).toEqual({ body: 'ab' });
+  });
+
   it('answers a redelivery with duplicate and writes nothing', async () => {
     const payload = inboundPayload(tenant.receivingNumber);
 

@@ -107,6 +107,13 @@ describe('Lead intake', () => {
       });
     });
 
+    it('drops NUL characters from a name', async () => {
+      const response = await postLead('{"phone":"+14155550131","name":"a\\u0000b"}');
+
+      expect(response.statusCode).toBe(201);
+      expect(response.json<LeadBody>().contactId).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
     it('accepts the old /lead-intake path', async () => {
       const response = await postLead({ phone: freshPhone() }, { url: '/lead-intake' });
 

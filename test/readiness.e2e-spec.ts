@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { createTestApp } from './support/create-test-app';
+import { seedTenant } from './support/fixtures';
 import { TcpProxy } from './support/tcp-proxy';
 import { appDatabaseUrl, testRedisUrl } from './support/test-database';
 
@@ -48,6 +49,7 @@ describe('Readiness during outages', () => {
       env: {
         DATABASE_URL: throughProxy(appDatabaseUrl, postgresPort),
         REDIS_URL: throughProxy(testRedisUrl, redisPort),
+        DATABASE_QUERY_TIMEOUT_MS: '1000',
       },
     });
   });
@@ -106,5 +108,28 @@ describe('Readiness during outages', () => {
     await redisProxy.restore();
 
     expect(response.statusCode).toBe(200);
+  });
+
+  it('answers a bounded 503 while PostgreSQL is frozen', async () => {
+    const tenant = await seedTenant();
+
+    postgresProxy.responseDelayMs = 60_000;
+
+    const started = Date.now();
+    const response = await app.inject({
+      method: 'GET',
+      url: '/v1/pipelines',
+      headers: { authorization: `Bearer ${tenant.readKey}` },
+    });
+    const elapsedMs = Date.now() - started;
+
+    postgresProxy.responseDelayMs = 0;
+    await postgresProxy.cut();
+    await postgresProxy.restore();
+
+    expect(response.statusCode).toBe(503);
+    // Bounded by the 1 s query timeout on an open connection, or the 5 s connect timeout on a new one.
+    expect(elapsedMs).toBeLessThan(7000);
+    expect(response.body).not.toMatch(/timeout|prisma|SELECT/i);
   });
 });

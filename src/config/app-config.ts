@@ -4,6 +4,8 @@ export interface DatabaseConfig {
   /** Connection string of the application role; undefined means "start the embedded database". */
   url?: string;
   poolSize: number;
+  /** Client- and server-side bound on one statement, in ms. */
+  queryTimeoutMs: number;
   setRole?: string;
   embeddedDataDir: string;
 }

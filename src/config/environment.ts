@@ -54,6 +54,12 @@ export class Environment {
   @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  DATABASE_QUERY_TIMEOUT_MS = 10000;
+
   // Role switched to with SET LOCAL ROLE in each transaction. Needed only when the login role
   // cannot be the application role itself, as with the embedded database.
   @IsOptional()

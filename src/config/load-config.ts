@@ -44,6 +44,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     database: {
       url: environment.DATABASE_URL,
       poolSize: environment.DATABASE_POOL_SIZE,
+      queryTimeoutMs: environment.DATABASE_QUERY_TIMEOUT_MS,
       setRole: environment.DATABASE_SET_ROLE,
       embeddedDataDir: environment.EMBEDDED_DATA_DIR,
     },

@@ -22,6 +22,10 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
         max: config.database.poolSize,
         connectionTimeoutMillis: 5000,
         idleTimeoutMillis: 30000,
+        // Without these, a query on an open connection to a frozen server waits forever.
+        query_timeout: config.database.queryTimeoutMs,
+        statement_timeout: config.database.queryTimeoutMs,
+        keepAlive: true,
       },
       // Statements stay unnamed with DATABASE_SET_ROLE, which the embedded database sets. It serves
       // every pooled connection from one PGlite session, so a statement that one connection

@@ -26,6 +26,9 @@ const unavailableMessages = [
   /Transaction API error: Unable to start a transaction/i,
   /Client has encountered a connection error/i,
   /Connection terminated unexpectedly/i,
+  /Query read timeout/i,
+  // PostgreSQL 57014: canceling statement due to statement timeout.
+  /statement timeout/i,
 ];
 
 /** Tells whether an error means PostgreSQL is unreachable, walking the cause chain of driver errors. */

@@ -2,6 +2,7 @@ import { BadRequestException } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 import { isNestedDeeperThan } from './json-depth';
+import { stripNullCharacters } from './strip-null-characters';
 
 /** Deepest nesting of objects and arrays accepted in a JSON body. */
 export const MAX_JSON_DEPTH = 32;
@@ -18,6 +19,7 @@ declare module 'fastify' {
  * marked `rawJsonBody` get the untouched bytes and parse them after verifying the signature. The
  * others get JSON parsed with prototype-poisoning keys removed. Bodies nested deeper than
  * MAX_JSON_DEPTH levels are a 400, because the recursive validation pipe would overflow the stack.
+ * U+0000 is removed from strings because PostgreSQL cannot store it.
  */
 export function registerJsonParser(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('remove', 'remove');
@@ -44,7 +46,7 @@ export function registerJsonParser(fastify: FastifyInstance): void {
           return;
         }
 
-        done(error, parsed);
+        done(error, error ? parsed : stripNullCharacters(parsed));
       });
     },
   );

@@ -1,9 +1,12 @@
 import { BadRequestException } from '@nestjs/common';
 import secureJsonParse from 'secure-json-parse';
 
+import { stripNullCharacters } from './strip-null-characters';
+
 /**
  * Parses a raw JSON body the way the global JSON parser does: `__proto__` keys and `constructor`
- * keys that carry a `prototype` are removed. Throws a 400 for an empty or malformed body.
+ * keys that carry a `prototype` are removed, and so is U+0000 in strings. Throws a 400 for an empty
+ * or malformed body.
  */
 export function parseRawJson(body: Buffer): unknown {
   if (body.length === 0) {
@@ -12,12 +15,13 @@ export function parseRawJson(body: Buffer): unknown {
     );
   }
 
+  let parsed: unknown;
+
   try {
-    return secureJsonParse.parse(body, {
-      protoAction: 'remove',
-      constructorAction: 'remove',
-    }) as unknown;
+    parsed = secureJsonParse.parse(body, { protoAction: 'remove', constructorAction: 'remove' });
   } catch {
     throw new BadRequestException('Body is not valid JSON');
   }
+
+  return stripNullCharacters(parsed);
 }
