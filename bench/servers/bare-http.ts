@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 
 /**
- * The ceiling: a node:http server that reads the request body and answers 200 with a small JSON
- * body, doing no other work. No Node service on this machine can answer faster than this.
+ * The ceiling: a node:http server that reads the request body and responds 200 with a small JSON
+ * body, doing no other work. No Node service on this machine can respond faster than this.
  */
 const port = Number(process.env.PORT ?? 38084);
 const responseBody = JSON.stringify({ status: 'stored' });

@@ -13,7 +13,7 @@ export interface AuditTarget {
   supabaseRoles: string[];
   /** The prisma/migrations folder to compare with the migrations table. */
   migrationsDir: string;
-  /** The schema that holds _prisma_migrations. */
+  /** The schema that contains _prisma_migrations. */
   migrationsSchema: string;
 }
 
