@@ -453,6 +453,23 @@ describe('Administration CLI', () => {
       expect((await storedSecrets()).current).toBe(secretB);
     });
 
+    it('rejects another encryption key', async () => {
+      const otherKey = Buffer.alloc(32, 9).toString('base64');
+      const before = await storedSecrets();
+
+      for (const command of ['set', 'rotate']) {
+        const result = await runCli(['secret', command, tenant.tenantId], {
+          stdin: `whsec_${randomUUID().replaceAll('-', '')}`,
+          env: { APP_ENCRYPTION_KEY: otherKey },
+        });
+
+        expect(result.exitCode).toBe(1);
+        expect(result.stderr).toContain('does not decrypt with this APP_ENCRYPTION_KEY');
+      }
+
+      expect(await storedSecrets()).toEqual(before);
+    });
+
     it('rejects rotating a tenant without a secret', async () => {
       const created = uniqueSlug('nosecret');
 

@@ -53,3 +53,13 @@ export class ApiKeyNotFoundError extends DomainError {
     super(`Tenant ${slug} has no API key with the id or prefix "${reference}": run "key list"`);
   }
 }
+
+export class EncryptionKeyMismatchError extends DomainError {
+  readonly code = 'encryption_key_mismatch';
+
+  constructor(slug: string) {
+    super(
+      `The stored signing secret of tenant ${slug} does not decrypt with this APP_ENCRYPTION_KEY: run the CLI with the service's key`,
+    );
+  }
+}

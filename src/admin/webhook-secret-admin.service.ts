@@ -6,7 +6,11 @@ import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
 import { TenantDatabase } from '../database/tenant-database';
 import { MAX_ROTATION_WINDOW_MINUTES, validateCount, validateSigningSecret } from './admin-input';
-import { WebhookSecretMissingError, WebhookSecretUnchangedError } from './admin.errors';
+import {
+  EncryptionKeyMismatchError,
+  WebhookSecretMissingError,
+  WebhookSecretUnchangedError,
+} from './admin.errors';
 import { TenantLookup } from './tenant-lookup';
 import { WebhookSecretRepository } from './webhook-secret.repository';
 
@@ -38,6 +42,14 @@ export class WebhookSecretAdminService {
     const tenant = await this.lookup.resolve(reference);
 
     await this.db.transaction(tenant.id, async (tx) => {
+      const current = await this.secrets.findCurrent(tx, tenant.id);
+
+      // A secret written under another key means this CLI runs with the wrong APP_ENCRYPTION_KEY,
+      // and everything it wrote would be unreadable by the service.
+      if (current) {
+        this.decrypt(current, tenant.id, tenant.slug);
+      }
+
       await this.secrets.save(tx, tenant.id, {
         currentCiphertext: this.box.encrypt(plaintext, tenant.id),
         previousCiphertext: null,
@@ -75,7 +87,7 @@ export class WebhookSecretAdminService {
         throw new WebhookSecretMissingError(tenant.slug);
       }
 
-      if (this.box.decrypt(current, tenant.id) === plaintext) {
+      if (this.decrypt(current, tenant.id, tenant.slug) === plaintext) {
         throw new WebhookSecretUnchangedError();
       }
 
@@ -95,5 +107,13 @@ export class WebhookSecretAdminService {
     });
 
     return { slug: tenant.slug, previousValidUntil };
+  }
+
+  private decrypt(ciphertext: string, tenantId: string, slug: string): string {
+    try {
+      return this.box.decrypt(ciphertext, tenantId);
+    } catch {
+      throw new EncryptionKeyMismatchError(slug);
+    }
   }
 }

@@ -18,7 +18,7 @@ export interface CliResult {
  */
 export async function runCli(
   args: string[],
-  options: { stdin?: string; defaultActor?: string } = {},
+  options: { stdin?: string; defaultActor?: string; env?: Record<string, string> } = {},
 ): Promise<CliResult> {
   const result: CliResult = { stdout: '', stderr: '', exitCode: 0 };
   const io: CliIo = {
@@ -27,7 +27,7 @@ export async function runCli(
     readSecret: () => Promise.resolve(options.stdin ?? ''),
     setExitCode: (code) => (result.exitCode = code),
   };
-  const cli = await createCli(testConfig(), {
+  const cli = await createCli(testConfig(options.env), {
     io,
     defaultActor: options.defaultActor ?? 'test-operator',
   });
