@@ -1,7 +1,7 @@
 import type { Measurement } from '../support/measure';
 import type { BenchFixture } from '../support/seed';
 
-/** What every scenario gets from the runner. */
+/** The inputs every scenario gets from the runner. */
 export interface ScenarioContext {
   fixture: BenchFixture;
   /** Unique per runner invocation; prefixes message ids and rate-limit keys. */

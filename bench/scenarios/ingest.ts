@@ -14,8 +14,8 @@ const warmUpSeconds = 3;
 
 /**
  * Signed message.received deliveries with unique message ids, round robin over the 50 tenants and
- * each tenant's 100 contacts. Returns the generator, the ids answered "stored" and the ids sent
- * but not answered yet.
+ * each tenant's 100 contacts. Returns the generator, the ids whose response was "stored" and the
+ * ids sent without a response yet.
  */
 export function signedMessages(
   fixture: BenchFixture,

@@ -1,4 +1,4 @@
-/** What to audit and which roles and schemas play which part. */
+/** The database to audit, and the roles and schemas that play each part in it. */
 export interface AuditTarget {
   adminUrl: string;
   /** The role the service connects as; every isolation rule is judged from its point of view. */

@@ -22,8 +22,8 @@ function normalise(text: string): string {
 
 /**
  * Tells whether a conversation looks like another bot replying to ours. `turns` are the contact's
- * latest messages, newest first. Fast replies: each of the last `fastTurns` messages answered one
- * of our replies within `minReplySeconds`, faster than a person reads and types. Repeats: the last
+ * latest messages, newest first. Fast replies: each of the last `fastTurns` messages came within
+ * `minReplySeconds` of one of our replies, faster than a person reads and types. Repeats: the last
  * `repeatCount` messages have the same text, ignoring case, spacing and punctuation.
  */
 export function detectLoop(turns: InboundTurn[], settings: LoopSettings): LoopReason | null {

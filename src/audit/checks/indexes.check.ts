@@ -76,8 +76,8 @@ export function checkForeignKeyIndexes({ catalog }: CheckContext): Finding[] {
 
 /**
  * Reports policy columns without an index. PostgreSQL adds the policy to every query on the table,
- * so each column it reads needs one: on a tenant-owned table by an index that starts with tenant_id and contains the column,
- * elsewhere (the tenants table, keyed by id) by an index that starts with the column.
+ * so each column it reads needs an index. On a tenant-owned table that index starts with tenant_id
+ * and contains the column. Elsewhere (the tenants table, keyed by id) it starts with the column.
  */
 export function checkPolicyColumnIndexes({ catalog }: CheckContext): Finding[] {
   const findings: Finding[] = [];

@@ -186,7 +186,7 @@ export class FakeBlooio {
       answer();
     }
 
-    // The other side can only answer once the message is delivered, after our request returned.
+    // The other side can only reply once the message is delivered, after our request returned.
     setImmediate(() => this.onBilled?.(message));
   }
 }
