@@ -119,6 +119,7 @@ describe('Graceful shutdown', () => {
   describe('built service under SIGTERM', () => {
     const commit = 'shutdown-test';
     const drainDelayMs = 1000;
+    const unrouteDelayMs = 400;
     // Database replies that arrive in a short window are held back this long, which makes the
     // readiness requests sent in that window slow. The webhook load is delayed at most once.
     const databaseDelayMs = 3000;
@@ -185,7 +186,7 @@ describe('Graceful shutdown', () => {
       await Promise.all([1, 2, 3].map(() => readiness(port, slowAgent)));
 
       // Six workers simulate the proxy's traffic. The poller simulates its health check and
-      // stops routing here at the first 503, as the proxy would.
+      // stops routing here soon after the first 503, as the proxy would.
       let isPaused = false;
       let inFlight = 0;
       const workers = Array.from({ length: 6 }, async () => {
@@ -202,11 +203,18 @@ describe('Graceful shutdown', () => {
           await sleep(5);
         }
       });
+      // Like a proxy that needs a few failed checks, routing stops a while after the first 503,
+      // well inside the drain delay, so some load arrives during the drain on a busy machine too.
+      let isUnrouting = false;
       const poller = (async () => {
         while (isRouted) {
           void readiness(port, probeAgent).then((probe) => {
             probes.push(probe);
-            isRouted &&= probe.statusCode !== 503;
+
+            if (probe.statusCode === 503 && !isUnrouting) {
+              isUnrouting = true;
+              setTimeout(() => (isRouted = false), unrouteDelayMs);
+            }
           });
           await sleep(100);
         }
