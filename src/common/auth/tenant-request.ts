@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 
-/** What authentication established about the caller; set by the API-key and signature guards. */
+/** The caller's tenant as authentication established it. Set by the API-key and signature guards. */
 export interface AuthenticatedTenant {
   tenantId: string;
   /** Present when an API key authenticated the request. */

@@ -12,8 +12,8 @@ export interface IssuedApiKey {
 }
 
 /**
- * Tenant API keys look like `aias_<12-char prefix>_<43-char secret>`. The prefix finds the row;
- * the stored hash is an HMAC-SHA256 of the whole key under a key derived from APP_ENCRYPTION_KEY, so a
+ * Tenant API keys look like `aias_<12-char prefix>_<43-char secret>`. The prefix finds the row.
+ * The stored hash is an HMAC-SHA256 of the whole key under a key derived from APP_ENCRYPTION_KEY, so a
  * leaked table alone cannot be used to test guesses offline.
  */
 export class ApiKeyHasher {
