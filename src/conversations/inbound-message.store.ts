@@ -1,37 +1,89 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
-import type { TenantTransaction } from '../database/tenant-database';
-import { ReplyJobs } from '../replies/reply-jobs';
+import { APP_CONFIG } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { TenantDatabase } from '../database/tenant-database';
+import { Prisma } from '../generated/prisma/client';
 import type { InboundMessageInput, StoredInboundMessage } from './inbound-message';
-import { InboundMessageRepository } from './inbound-message.repository';
+
+/** The SQLSTATE store_inbound_message raises when the provider message id is already stored. */
+const messageAlreadyStored = 'AI409';
+
+interface StoreRow {
+  outcome: 'stored' | 'duplicate';
+  contact_id: string | null;
+  conversation_id: string | null;
+  message_id: string | null;
+}
+
+/** A delivery's source and its key in the webhook inbox (webhook_events). */
+export interface InboundDelivery {
+  source: 'blooio';
+  dedupKey: string;
+}
+
+function isMessageAlreadyStored(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) {
+    return false;
+  }
+
+  const cause = (error.meta?.driverAdapterError as { cause?: { originalCode?: unknown } })?.cause;
+
+  return cause?.originalCode === messageAlreadyStored;
+}
 
 /**
- * Records a received message: upserts the contact and the conversation and inserts the message, in
- * the caller's tenant transaction. Whatever must happen atomically with storing a message (handing
- * it to reply processing, for instance) belongs in storeInbound, inside that same transaction.
+ * Records a received message with one call of the SQL function store_inbound_message (migration
+ * 20261205000000). The function claims the delivery's inbox key, upserts the contact and the
+ * conversation, inserts the message and queues the reply job of a message awaiting one. It does
+ * all that in one transaction under the tenant's row-level security, so whatever must happen
+ * atomically with storing a message belongs in that function.
  */
 @Injectable()
 export class InboundMessageStore {
   constructor(
-    private readonly messages: InboundMessageRepository,
-    private readonly replyJobs: ReplyJobs,
+    private readonly db: TenantDatabase,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Returns the stored ids, or undefined when this provider message id is already stored. */
-  async storeInbound(
-    tx: TenantTransaction,
+  /**
+   * Stores the message and returns its ids. Returns undefined, and changes nothing, when the
+   * delivery's key was claimed before or the provider message id is already stored.
+   */
+  async store(
+    delivery: InboundDelivery,
     input: InboundMessageInput,
   ): Promise<StoredInboundMessage | undefined> {
-    const { contactId, conversationId, messageId } = await this.messages.insert(tx, input);
+    const row = await this.db
+      .selfScoped(input.tenantId, async (client) => {
+        const rows = await client.$queryRaw<StoreRow[]>`
+          SELECT outcome, contact_id, conversation_id, message_id
+          FROM public.store_inbound_message(
+            ${input.tenantId}::uuid, ${delivery.source}::text, ${delivery.dedupKey}::text,
+            ${input.contact.kind}::text, ${input.contact.value}::text, ${input.chatAddress}::text,
+            ${input.ourNumber}::text, ${input.providerMessageId}::text,
+            ${input.protocol ?? null}::text, ${input.body}::text,
+            ${JSON.stringify(input.attachments)}::jsonb, ${input.receivedAt}::timestamptz,
+            ${input.replyState}::reply_state, ${this.config.replies.worker.maxAttempts}::int)`;
 
-    if (!messageId) {
+        return rows[0];
+      })
+      .catch((error: unknown) => {
+        if (isMessageAlreadyStored(error)) {
+          return undefined;
+        }
+
+        throw error;
+      });
+
+    if (row?.outcome !== 'stored' || !row.contact_id || !row.conversation_id || !row.message_id) {
       return undefined;
     }
 
-    if (input.replyState === 'awaiting_reply') {
-      await this.replyJobs.enqueueInTransaction(tx, { tenantId: input.tenantId, messageId });
-    }
-
-    return { contactId, conversationId, messageId };
+    return {
+      contactId: row.contact_id,
+      conversationId: row.conversation_id,
+      messageId: row.message_id,
+    };
   }
 }

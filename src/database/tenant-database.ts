@@ -7,6 +7,9 @@ import { PrismaService } from './prisma.service';
 
 export type TenantTransaction = Prisma.TransactionClient;
 
+/** The client a self-scoped statement runs on, or a transaction when a role must be set first. */
+export type SelfScopedClient = Pick<TenantTransaction, '$queryRaw'>;
+
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class MissingTenantError extends Error {
@@ -40,6 +43,27 @@ export class TenantDatabase {
 
       return work(tx);
     }, options);
+  }
+
+  /**
+   * Runs one statement that sets `app.tenant_id` transaction-locally itself, such as a call of
+   * store_inbound_message. Sent alone, the statement is its own transaction, so it costs one round
+   * trip instead of BEGIN, set tenant, work and COMMIT. With DATABASE_SET_ROLE (the embedded
+   * database) the statement still runs in a transaction that sets the role first.
+   */
+  async selfScoped<T>(
+    tenantId: string,
+    work: (client: SelfScopedClient) => Promise<T>,
+  ): Promise<T> {
+    if (!uuidPattern.test(tenantId)) {
+      throw new MissingTenantError('A tenant statement needs a tenant id (uuid)');
+    }
+
+    if (this.config.database.setRole) {
+      return this.transaction(tenantId, work);
+    }
+
+    return work(this.prisma);
   }
 
   private async setTenant(tx: TenantTransaction, tenantId: string): Promise<void> {

@@ -70,6 +70,9 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
       transport: targets ? { targets } : undefined,
       stream: destination,
     },
+    // Fields a handler adds with PinoLogger.assign also reach the request's completion line, so
+    // one line per request can carry its outcome.
+    assignResponse: true,
     // Probes arrive every few seconds and would drown the request log.
     exclude: [
       { method: RequestMethod.ALL, path: 'health' },

@@ -5,15 +5,10 @@ import { toContactAddress } from '../../common/phone/phone-number';
 import type { ContactAddress } from '../../common/phone/phone-number';
 import type { InboundMessageInput } from '../../conversations/inbound-message';
 import { InboundMessageStore } from '../../conversations/inbound-message.store';
-import { TenantDatabase } from '../../database/tenant-database';
-import { WebhookInboxRepository } from '../webhook-inbox.repository';
 import { WebhookError } from '../webhooks.errors';
 import type { BlooioEvent } from './blooio-event';
 import type { BlooioOutcome } from './dto/blooio-webhook-response.dto';
 import type { VerifiedBlooioWebhook } from './verified-webhook';
-
-/** Thrown inside the transaction to roll it back when the message turns out to be stored already. */
-class MessageAlreadyStored extends Error {}
 
 function contactOf(event: BlooioEvent, region: string): ContactAddress {
   const raw = event.isGroup ? event.sender : event.externalId;
@@ -38,14 +33,13 @@ function contactOf(event: BlooioEvent, region: string): ContactAddress {
 }
 
 /**
- * Stores a message.received delivery once: the inbox row and the message are written in one tenant
- * transaction, so a redelivery, even a concurrent one, returns "duplicate" and changes nothing.
+ * Stores a message.received delivery once. Claiming the delivery in the webhook inbox and storing
+ * the message happen in one database transaction, so a redelivery, even a concurrent one, returns
+ * "duplicate" and changes nothing.
  */
 @Injectable()
 export class BlooioInboundService {
   constructor(
-    private readonly db: TenantDatabase,
-    private readonly inbox: WebhookInboxRepository,
     private readonly store: InboundMessageStore,
     private readonly logger: PinoLogger,
   ) {
@@ -54,46 +48,21 @@ export class BlooioInboundService {
 
   async receive(webhook: VerifiedBlooioWebhook, event: BlooioEvent): Promise<BlooioOutcome> {
     const input = this.toInput(webhook, event);
-    const dedupKey = `${event.messageId}:${event.type}`;
-    const outcome = await this.db
-      .transaction(webhook.tenantId, async (tx): Promise<BlooioOutcome> => {
-        if (!(await this.inbox.claim(tx, webhook.tenantId, 'blooio', dedupKey))) {
-          return 'duplicate';
-        }
+    const stored = await this.store.store(
+      { source: 'blooio', dedupKey: `${event.messageId}:${event.type}` },
+      input,
+    );
 
-        const stored = await this.store.storeInbound(tx, input);
+    // The outcome goes onto the request's own log line instead of a second line per message.
+    this.logger.assign({
+      tenantId: webhook.tenantId,
+      providerMessageId: event.messageId,
+      outcome: stored ? 'stored' : 'duplicate',
+      messageId: stored?.messageId,
+      conversationId: stored?.conversationId,
+    });
 
-        if (!stored) {
-          throw new MessageAlreadyStored();
-        }
-
-        this.logger.info(
-          {
-            tenantId: webhook.tenantId,
-            messageId: stored.messageId,
-            conversationId: stored.conversationId,
-          },
-          'Stored inbound message',
-        );
-
-        return 'stored';
-      })
-      .catch((error: unknown) => {
-        if (error instanceof MessageAlreadyStored) {
-          return 'duplicate' as const;
-        }
-
-        throw error;
-      });
-
-    if (outcome === 'duplicate') {
-      this.logger.info(
-        { tenantId: webhook.tenantId, providerMessageId: event.messageId },
-        'Duplicate inbound delivery ignored',
-      );
-    }
-
-    return outcome;
+    return stored ? 'stored' : 'duplicate';
   }
 
   private toInput(webhook: VerifiedBlooioWebhook, event: BlooioEvent): InboundMessageInput {
