@@ -14,6 +14,8 @@ export interface LoggingConfig {
   level: string;
   pretty: boolean;
   file?: { path: string; size: string; frequency: 'daily' | 'hourly'; keep: number };
+  /** Bytes of stdout log lines collected before one write. Zero writes every line at once. */
+  bufferBytes: number;
 }
 
 export interface ReplyWorkerConfig {

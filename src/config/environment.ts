@@ -101,6 +101,12 @@ export class Environment {
   @Min(1)
   LOG_FILE_KEEP = 14;
 
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(1048576)
+  LOG_BUFFER_BYTES = 4096;
+
   @IsString()
   GIT_COMMIT = 'unknown';
 

@@ -63,6 +63,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
             keep: environment.LOG_FILE_KEEP,
           }
         : undefined,
+      bufferBytes: environment.LOG_BUFFER_BYTES,
     },
     trustedProxyHops: environment.TRUSTED_PROXY_HOPS,
     shutdown: {

@@ -11,6 +11,7 @@ import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
 import { redactPaths } from './redact-paths';
 import { redactUrl } from './redact-url';
+import { stdoutDestination } from './stdout-destination';
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -68,7 +69,8 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
         }),
       },
       transport: targets ? { targets } : undefined,
-      stream: destination,
+      // Transports write from a worker thread, and plain stdout is written from this thread.
+      stream: destination ?? (targets ? undefined : stdoutDestination(config.logging.bufferBytes)),
     },
     // Fields a handler adds with PinoLogger.assign also reach the request's completion line, so
     // one line per request can carry its outcome.
