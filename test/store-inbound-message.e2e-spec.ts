@@ -106,6 +106,7 @@ describe('Inbound message log', () => {
 
     expect(response.statusCode).toBe(200);
     expect(lines).toHaveLength(1);
+    expect(lines[0].res).toEqual({ statusCode: 200 });
     expect(lines[0]).toMatchObject({
       tenantId: tenant.tenantId,
       providerMessageId: payload.message_id,

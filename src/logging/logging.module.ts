@@ -67,6 +67,9 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
           method: req.method,
           url: redactUrl(req.url),
         }),
+        // Response headers repeat what the line already carries (request id, rate-limit fields),
+        // and serialising and redacting them on every line costs CPU for nothing.
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       transport: targets ? { targets } : undefined,
       // Transports write from a worker thread, and plain stdout is written from this thread.
