@@ -3,6 +3,8 @@ import { Module } from '@nestjs/common';
 import { AuditLogModule } from '../audit-log/audit-log.module';
 import { ApiKeyAdminRepository } from './api-key-admin.repository';
 import { ApiKeyAdminService } from './api-key-admin.service';
+import { LoopBreakerAdminService } from './loop-breaker-admin.service';
+import { LoopBreakerRepository } from './loop-breaker.repository';
 import { TenantAdminRepository } from './tenant-admin.repository';
 import { TenantAdminService } from './tenant-admin.service';
 import { TenantDirectoryRepository } from './tenant-directory.repository';
@@ -17,6 +19,8 @@ import { WebhookSecretRepository } from './webhook-secret.repository';
   providers: [
     ApiKeyAdminRepository,
     ApiKeyAdminService,
+    LoopBreakerAdminService,
+    LoopBreakerRepository,
     TenantAdminRepository,
     TenantAdminService,
     TenantDirectoryRepository,
@@ -27,6 +31,7 @@ import { WebhookSecretRepository } from './webhook-secret.repository';
   ],
   exports: [
     ApiKeyAdminService,
+    LoopBreakerAdminService,
     TenantAdminService,
     TenantSendingAdminService,
     WebhookSecretAdminService,

@@ -16,6 +16,7 @@ import {
   KeyListCommand,
   KeyRevokeCommand,
 } from './commands/key.command';
+import { TenantLoopBreakerCommand } from './commands/loop-breaker.command';
 import { NumberAddCommand, NumberCommand } from './commands/number.command';
 import { SecretCommand, SecretRotateCommand, SecretSetCommand } from './commands/secret.command';
 import {
@@ -47,6 +48,7 @@ const commands = [
   TenantCapsCommand,
   TenantCreateCommand,
   TenantListCommand,
+  TenantLoopBreakerCommand,
   TenantReactivateCommand,
   TenantSuspendCommand,
 ];
