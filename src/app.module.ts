@@ -16,6 +16,7 @@ import { LoggingModule } from './logging/logging.module';
 import { OpportunitiesApiModule } from './opportunities/opportunities-api.module';
 import { RedisModule } from './redis/redis.module';
 import { RepliesModule } from './replies/replies.module';
+import { RetentionModule } from './retention/retention.module';
 import { ThrottlingModule } from './common/throttling/throttling.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -44,6 +45,7 @@ export class AppModule {
       OpportunitiesApiModule,
       AlertsModule,
       RepliesModule,
+      RetentionModule,
     ];
 
     return {

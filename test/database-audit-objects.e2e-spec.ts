@@ -157,6 +157,98 @@ describe('Database audit: views, functions, indexes and migrations', () => {
     });
   });
 
+  describe('retention functions', () => {
+    const pruneWebhookEvents =
+      'function retention.prune_webhook_events(retention_days integer, batch_size integer)';
+    const pruneAuditLog =
+      'function retention.prune_audit_log(retention_days integer, batch_size integer)';
+
+    it('accepts the migrated retention functions', async () => {
+      const report = await databases.audit();
+      const retention = report.findings.filter(
+        (finding) => finding.check === 'definer-retention-scope',
+      );
+
+      expect(problems(report)).toEqual([]);
+      expect(retention.map((finding) => `${finding.severity} ${finding.object}`)).toEqual([
+        `info ${pruneAuditLog}`,
+        `info ${pruneWebhookEvents}`,
+      ]);
+      expect(retention[0].problem).toContain(
+        'may write nothing but DELETE on public.audit_log, public.webhook_events',
+      );
+    });
+
+    it('reports a retention owner that may update', async () => {
+      const report = await databases.audit(
+        'GRANT UPDATE (received_at) ON webhook_events TO aias_retention',
+      );
+
+      expect(problems(report)).toEqual([
+        `error definer-retention-scope ${pruneAuditLog}`,
+        `error definer-retention-scope ${pruneWebhookEvents}`,
+      ]);
+      expect(report.findings[0].problem).toContain('may UPDATE public.webhook_events');
+      expect(report.findings[0].fix).toBe(
+        'REVOKE UPDATE ON public.webhook_events FROM aias_retention;',
+      );
+    });
+
+    it('reports a retention owner that may delete another table', async () => {
+      const report = await databases.audit('GRANT DELETE ON contacts TO aias_retention');
+
+      expect(problems(report)).toEqual([
+        `error definer-retention-scope ${pruneAuditLog}`,
+        `error definer-retention-scope ${pruneWebhookEvents}`,
+      ]);
+      expect(report.findings[0].problem).toContain('may DELETE public.contacts');
+    });
+
+    it('reports a retention owner the app role can become', async () => {
+      const role = databases.roleName('retention_member');
+      const report = await databases.audit(
+        `CREATE ROLE ${role} LOGIN NOINHERIT; GRANT aias_app TO ${role}; GRANT aias_retention TO ${role};`,
+        ['--app-role', role],
+      );
+
+      // Through the membership the app role also reaches the role's functions and its policies,
+      // which do not pin the tenant, so those checks report it as well.
+      expect(problems(report)).toEqual([
+        'error app-role-membership role aias_retention',
+        `error definer-retention-scope ${pruneAuditLog}`,
+        `error definer-retention-scope ${pruneWebhookEvents}`,
+        'error policy-permissive-overlap public.audit_log',
+        'error policy-permissive-overlap public.webhook_events',
+        'error policy-tenant-predicate policy retention_prune on public.audit_log',
+        'error policy-tenant-predicate policy retention_prune on public.webhook_events',
+        'error policy-tenant-predicate policy retention_prune_read on public.audit_log',
+        'error policy-tenant-predicate policy retention_prune_read on public.webhook_events',
+      ]);
+      expect(
+        report.findings.find((finding) => finding.check === 'definer-retention-scope')?.problem,
+      ).toContain('can be reached by the application role with SET ROLE');
+    });
+
+    it('reports a retention function that PUBLIC may execute', async () => {
+      const report = await databases.audit(
+        'GRANT EXECUTE ON FUNCTION retention.prune_audit_log(integer, integer) TO PUBLIC',
+      );
+
+      expect(problems(report)).toEqual([`error definer-public-execute ${pruneAuditLog}`]);
+    });
+
+    it('reports a writing definer in the retention schema with another owner', async () => {
+      const report = await databases.audit(`
+        ${definerFunction({ schema: 'retention', volatility: 'VOLATILE' })}
+        GRANT EXECUTE ON FUNCTION retention.tenant_count() TO aias_app;`);
+
+      expect(problems(report)).toEqual([
+        'error definer-location function retention.tenant_count()',
+        'error definer-read-only function retention.tenant_count()',
+      ]);
+    });
+  });
+
   describe('indexes', () => {
     it('reports a foreign key without an index', async () => {
       const report = await databases.audit('DROP INDEX conversations_tenant_id_contact_id_idx');

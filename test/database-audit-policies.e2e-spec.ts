@@ -18,6 +18,8 @@ describe('Database audit: row-level security and policies', () => {
     expect(problems(report)).toEqual([]);
     expect(report.passed).toBe(true);
     expect(info).toEqual([
+      'definer-retention-scope function retention.prune_audit_log(retention_days integer, batch_size integer)',
+      'definer-retention-scope function retention.prune_webhook_events(retention_days integer, batch_size integer)',
       'policy-always-true policy tenant_resolution_read on public.api_keys',
       'policy-always-true policy tenant_resolution_read on public.sending_numbers',
       'policy-always-true policy tenant_resolution_read on public.tenants',

@@ -13,6 +13,12 @@ export const MAX_SEND_CAP = 1_000_000;
 export const MAX_REPLY_CAP = 1_000;
 export const MAX_ROTATION_WINDOW_MINUTES = 7 * 24 * 60;
 
+// Loop-breaker bounds. The minimums are the CHECK constraints of the tenants table. The maximums keep
+// the spend guard's look-back short, because it reads max(fast turns, repeat count) + 1 messages.
+export const LOOP_MIN_REPLY_SECONDS = { min: 0, max: 600 };
+export const LOOP_FAST_TURNS = { min: 1, max: 50 };
+export const LOOP_REPEAT_COUNT = { min: 2, max: 50 };
+
 export function validateName(option: string, value: string): string {
   const name = value.trim();
 
@@ -57,11 +63,11 @@ export function validateRegion(value: string): string {
   return region;
 }
 
-export function validateCount(option: string, value: string, max: number): number {
+export function validateCount(option: string, value: string, max: number, min = 0): number {
   const count = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
 
-  if (!Number.isInteger(count) || count > max) {
-    throw new InvalidAdminInputError(`${option} must be an integer from 0 to ${max}`);
+  if (!Number.isInteger(count) || count < min || count > max) {
+    throw new InvalidAdminInputError(`${option} must be an integer from ${min} to ${max}`);
   }
 
   return count;

@@ -63,3 +63,13 @@ export class EncryptionKeyMismatchError extends DomainError {
     );
   }
 }
+
+export class TenantConversationNotFoundError extends DomainError {
+  readonly code = 'conversation_not_found';
+
+  constructor(conversationId: string, slug: string) {
+    super(
+      `Tenant ${slug} has no conversation with the id "${conversationId}": run "conversation paused ${slug}" to list its paused conversations`,
+    );
+  }
+}

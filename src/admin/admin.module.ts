@@ -3,6 +3,10 @@ import { Module } from '@nestjs/common';
 import { AuditLogModule } from '../audit-log/audit-log.module';
 import { ApiKeyAdminRepository } from './api-key-admin.repository';
 import { ApiKeyAdminService } from './api-key-admin.service';
+import { ConversationAdminRepository } from './conversation-admin.repository';
+import { ConversationAdminService } from './conversation-admin.service';
+import { LoopBreakerAdminService } from './loop-breaker-admin.service';
+import { LoopBreakerRepository } from './loop-breaker.repository';
 import { TenantAdminRepository } from './tenant-admin.repository';
 import { TenantAdminService } from './tenant-admin.service';
 import { TenantDirectoryRepository } from './tenant-directory.repository';
@@ -17,6 +21,10 @@ import { WebhookSecretRepository } from './webhook-secret.repository';
   providers: [
     ApiKeyAdminRepository,
     ApiKeyAdminService,
+    ConversationAdminRepository,
+    ConversationAdminService,
+    LoopBreakerAdminService,
+    LoopBreakerRepository,
     TenantAdminRepository,
     TenantAdminService,
     TenantDirectoryRepository,
@@ -27,6 +35,8 @@ import { WebhookSecretRepository } from './webhook-secret.repository';
   ],
   exports: [
     ApiKeyAdminService,
+    ConversationAdminService,
+    LoopBreakerAdminService,
     TenantAdminService,
     TenantSendingAdminService,
     WebhookSecretAdminService,

@@ -16,6 +16,8 @@ describe('parseAuditCommand', () => {
         schemas: ['public'],
         resolverRole: 'aias_resolver',
         definerSchema: 'tenant_resolution',
+        retentionRole: 'aias_retention',
+        retentionSchema: 'retention',
         supabaseRoles: ['anon', 'authenticated'],
         migrationsDir: path.resolve(__dirname, '..', '..', 'prisma', 'migrations'),
         migrationsSchema: 'public',

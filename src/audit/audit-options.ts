@@ -27,8 +27,11 @@ Options:
   --schemas <a,b>            Comma-separated application schemas to check (default: public)
   --resolver-role <name>     NOLOGIN role of the tenant-resolution functions
                              (default: aias_resolver)
-  --definer-schema <name>    The only schema allowed to hold SECURITY DEFINER functions
-                             (default: tenant_resolution)
+  --definer-schema <name>    The only schema allowed to hold read-only SECURITY DEFINER
+                             functions (default: tenant_resolution)
+  --retention-role <name>    NOLOGIN role of the retention functions (default: aias_retention)
+  --retention-schema <name>  Schema of the retention functions, which may delete expired rows
+                             (default: retention)
   --supabase-roles <a,b>     Roles whose presence marks Supabase (default: anon,authenticated)
   --migrations-dir <path>    The prisma/migrations folder (default: ${path.relative(process.cwd(), defaultMigrationsDir) || '.'})
   --migrations-schema <name> Schema of _prisma_migrations (default: the first of --schemas)
@@ -74,6 +77,8 @@ export function parseAuditCommand(
         schemas: { type: 'string', default: 'public' },
         'resolver-role': { type: 'string', default: 'aias_resolver' },
         'definer-schema': { type: 'string', default: 'tenant_resolution' },
+        'retention-role': { type: 'string', default: 'aias_retention' },
+        'retention-schema': { type: 'string', default: 'retention' },
         'supabase-roles': { type: 'string', default: 'anon,authenticated' },
         'migrations-dir': { type: 'string', default: defaultMigrationsDir },
         'migrations-schema': { type: 'string' },
@@ -109,6 +114,8 @@ export function parseAuditCommand(
       schemas,
       resolverRole: name(values['resolver-role'], '--resolver-role'),
       definerSchema: name(values['definer-schema'], '--definer-schema'),
+      retentionRole: name(values['retention-role'], '--retention-role'),
+      retentionSchema: name(values['retention-schema'], '--retention-schema'),
       supabaseRoles: list(values['supabase-roles'], '--supabase-roles'),
       migrationsDir: path.resolve(values['migrations-dir']),
       migrationsSchema: name(values['migrations-schema'] ?? schemas[0], '--migrations-schema'),

@@ -7,8 +7,12 @@ export interface AuditTarget {
   schemas: string[];
   /** The NOLOGIN role whose SELECT-only USING (true) policies serve tenant resolution. */
   resolverRole: string;
-  /** The only schema where SECURITY DEFINER functions are allowed. */
+  /** The only schema where read-only SECURITY DEFINER functions (tenant resolution) are allowed. */
   definerSchema: string;
+  /** The NOLOGIN role that owns the retention functions, which may delete expired rows. */
+  retentionRole: string;
+  /** The schema of the retention functions: the only SECURITY DEFINER functions that may write. */
+  retentionSchema: string;
   /** Role names whose presence marks a Supabase database (anon, authenticated). */
   supabaseRoles: string[];
   /** The prisma/migrations folder to compare with the migrations table. */
@@ -25,3 +29,6 @@ export const tenantsTable = 'tenants';
 
 /** The run-time setting that TenantDatabase.transaction sets to the current tenant's id. */
 export const tenantSetting = 'app.tenant_id';
+
+/** Tables, in the audited schemas, from which the retention functions' owner may delete rows. */
+export const retentionTables = ['webhook_events', 'audit_log'];

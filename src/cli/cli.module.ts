@@ -16,6 +16,12 @@ import {
   KeyListCommand,
   KeyRevokeCommand,
 } from './commands/key.command';
+import {
+  ConversationCommand,
+  ConversationPausedCommand,
+  ConversationResumeCommand,
+} from './commands/conversation.command';
+import { TenantLoopBreakerCommand } from './commands/loop-breaker.command';
 import { NumberAddCommand, NumberCommand } from './commands/number.command';
 import { SecretCommand, SecretRotateCommand, SecretSetCommand } from './commands/secret.command';
 import {
@@ -34,6 +40,9 @@ export interface CliOptions {
 }
 
 const commands = [
+  ConversationCommand,
+  ConversationPausedCommand,
+  ConversationResumeCommand,
   KeyCommand,
   KeyIssueCommand,
   KeyListCommand,
@@ -47,6 +56,7 @@ const commands = [
   TenantCapsCommand,
   TenantCreateCommand,
   TenantListCommand,
+  TenantLoopBreakerCommand,
   TenantReactivateCommand,
   TenantSuspendCommand,
 ];

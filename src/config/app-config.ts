@@ -87,6 +87,16 @@ export interface WebhookConfig {
   secretRefreshIntervalMs: number;
 }
 
+/** The scheduled deletion of expired webhook_events and audit_log rows. */
+export interface RetentionConfig {
+  /** False means this process does not run the prune schedule; another instance may. */
+  enabled: boolean;
+  webhookEventsDays: number;
+  auditLogDays: number;
+  /** Rows deleted per statement, each statement its own short transaction. */
+  batchSize: number;
+}
+
 export interface AppConfig {
   env: NodeEnv;
   port: number;
@@ -110,6 +120,7 @@ export interface AppConfig {
   /** Minutes a rotated-out webhook signing secret stays valid. */
   webhookSecretRotationWindowMinutes: number;
   webhooks: WebhookConfig;
+  retention: RetentionConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

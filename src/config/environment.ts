@@ -210,6 +210,32 @@ export class Environment {
   @Max(300)
   WEBHOOK_SECRET_REFRESH_SECONDS = 5;
 
+  // Retention prune. The minimum retention periods are also enforced in the database, by the
+  // retention.prune_* functions and the aias_retention policies, whatever the caller passes.
+  @Transform(toBoolean)
+  @IsBoolean()
+  RETENTION_PRUNE_ENABLED = true;
+
+  // An inbox row must outlive WEBHOOK_TOLERANCE_SECONDS (at most 3600), because a captured delivery
+  // could otherwise be replayed once its row is gone. The minimum of one day leaves a wide margin.
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  WEBHOOK_EVENTS_RETENTION_DAYS = 30;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(30)
+  @Max(36500)
+  AUDIT_LOG_RETENTION_DAYS = 365;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  RETENTION_PRUNE_BATCH_SIZE = 1000;
+
   @Transform(toBoolean)
   @IsBoolean()
   REPLY_WORKER_ENABLED = true;

@@ -150,6 +150,44 @@ describe('loadConfig', () => {
     ).toEqual({ toleranceSeconds: 60, tenantCacheTtlMs: 0, secretRefreshIntervalMs: 1000 });
   });
 
+  it('applies the retention defaults', () => {
+    expect(loadConfig({}).retention).toEqual({
+      enabled: true,
+      webhookEventsDays: 30,
+      auditLogDays: 365,
+      batchSize: 1000,
+    });
+  });
+
+  it('parses the retention variables', () => {
+    const { retention } = loadConfig({
+      RETENTION_PRUNE_ENABLED: 'false',
+      WEBHOOK_EVENTS_RETENTION_DAYS: '1',
+      AUDIT_LOG_RETENTION_DAYS: '30',
+      RETENTION_PRUNE_BATCH_SIZE: '10000',
+    });
+
+    expect(retention).toEqual({
+      enabled: false,
+      webhookEventsDays: 1,
+      auditLogDays: 30,
+      batchSize: 10000,
+    });
+  });
+
+  it.each([
+    ['WEBHOOK_EVENTS_RETENTION_DAYS', '0'],
+    ['WEBHOOK_EVENTS_RETENTION_DAYS', '3651'],
+    ['WEBHOOK_EVENTS_RETENTION_DAYS', '1.5'],
+    ['AUDIT_LOG_RETENTION_DAYS', '29'],
+    ['AUDIT_LOG_RETENTION_DAYS', 'forever'],
+    ['RETENTION_PRUNE_BATCH_SIZE', '0'],
+    ['RETENTION_PRUNE_BATCH_SIZE', '10001'],
+    ['RETENTION_PRUNE_ENABLED', 'maybe'],
+  ])('rejects %s=%s', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}: `));
+  });
+
   it('rejects an out-of-range webhook tolerance', () => {
     expect(() => loadConfig({ WEBHOOK_TOLERANCE_SECONDS: '0' })).toThrow(
       /WEBHOOK_TOLERANCE_SECONDS/,

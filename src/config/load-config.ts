@@ -97,5 +97,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       tenantCacheTtlMs: environment.WEBHOOK_TENANT_CACHE_TTL_SECONDS * 1000,
       secretRefreshIntervalMs: environment.WEBHOOK_SECRET_REFRESH_SECONDS * 1000,
     },
+    retention: {
+      enabled: environment.RETENTION_PRUNE_ENABLED,
+      webhookEventsDays: environment.WEBHOOK_EVENTS_RETENTION_DAYS,
+      auditLogDays: environment.AUDIT_LOG_RETENTION_DAYS,
+      batchSize: environment.RETENTION_PRUNE_BATCH_SIZE,
+    },
   };
 }

@@ -54,12 +54,13 @@ export class GuardRepository {
    * Returns the contact's latest messages up to `until`, newest first, each with the time our last
    * reply before it was reserved. Reservation precedes the Blooio call, so the contact's message sent in reply
    * can never look older than our reply, though the measured gap includes the send's latency.
+   * Messages at or before `after` (when an operator last resumed the conversation) are left out.
    */
   async loadInboundTurns(
     tx: TenantTransaction,
     tenantId: string,
     conversationId: string,
-    until: Date,
+    window: { after: Date | null; until: Date },
     limit: number,
   ): Promise<InboundTurn[]> {
     const rows = await tx.$queryRaw<
@@ -76,7 +77,8 @@ export class GuardRepository {
       WHERE m.tenant_id = ${tenantId}::uuid
         AND m.conversation_id = ${conversationId}::uuid
         AND m.direction = 'inbound'
-        AND m.created_at <= ${until}
+        AND m.created_at <= ${window.until}
+        AND (${window.after}::timestamptz IS NULL OR m.created_at > ${window.after}::timestamptz)
       ORDER BY m.created_at DESC, m.id DESC
       LIMIT ${limit}`;
 

@@ -2,18 +2,19 @@ import { EventEmitter } from 'node:events';
 
 import { Inject, Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
-import { Logger as GraphileLogger, run } from 'graphile-worker';
+import { run } from 'graphile-worker';
 import type { JobHelpers, Runner, WorkerEvents } from 'graphile-worker';
 import { PinoLogger } from 'nestjs-pino';
 import { Pool } from 'pg';
 
 import { AlertService } from '../alerts/alert.service';
 import { BlooioClient } from '../blooio/blooio-client';
+import { graphileLogger } from '../common/jobs/graphile-logger';
+import { WorkerLiveness } from '../common/jobs/worker-liveness';
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
 import { parseReplyJobPayload, REPLY_TASK } from './reply-jobs';
 import { ReplyProcessor } from './reply-processor';
-import { WorkerLiveness } from './worker-liveness';
 
 // Time left for closing the pools after running jobs had their chance to finish.
 const shutdownMarginMs = 2000;
@@ -115,7 +116,7 @@ export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShu
         this.config.shutdown.timeoutMs - shutdownMarginMs,
         1000,
       ),
-      logger: this.graphileLogger(),
+      logger: graphileLogger(this.logger),
       events,
       taskList: { [REPLY_TASK]: (payload, helpers) => this.runJob(payload, helpers) },
     });
@@ -187,24 +188,5 @@ export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShu
 
       throw error;
     }
-  }
-
-  private graphileLogger(): GraphileLogger {
-    return new GraphileLogger((scope) => (level, message, meta) => {
-      const context = { workerId: scope.workerId, jobId: scope.jobId, task: scope.taskIdentifier };
-      const error = (meta as { error?: unknown } | undefined)?.error;
-
-      switch (String(level)) {
-        case 'error':
-          this.logger.error({ ...context, err: error }, message);
-          break;
-        case 'warning':
-          this.logger.warn({ ...context, err: error }, message);
-          break;
-        default:
-          // graphile-worker logs every completed job at info level; that belongs in debug here.
-          this.logger.debug(context, message);
-      }
-    });
   }
 }

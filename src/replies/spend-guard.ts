@@ -114,7 +114,7 @@ export class SpendGuard {
       tx,
       tenant.id,
       conversation.id,
-      message.createdAt,
+      { after: conversation.repliesResumedAt, until: message.createdAt },
       Math.max(tenant.loopFastTurns, tenant.loopRepeatCount) + 1,
     );
     const loop = detectLoop(turns, {

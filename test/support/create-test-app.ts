@@ -36,6 +36,9 @@ export function testConfig(env: Record<string, string | undefined> = {}): AppCon
     REDIS_URL: testRedisUrl,
     APP_ENCRYPTION_KEY: testEncryptionKey.toString('base64'),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // The prune schedule's runner would add connections to every test app; the retention tests
+    // turn it on.
+    RETENTION_PRUNE_ENABLED: 'false',
     ...testRateLimitEnv(),
     ...env,
   });

@@ -17,6 +17,17 @@ export interface DefinerFunction {
   appCanExecute: boolean;
   /** Tables in the audited schemas that the owner may insert into, update, delete from or truncate. */
   ownerWritableTables: string[];
+  /** Each of those rights on its own, to tell a delete-only owner from one that may change rows. */
+  ownerWrites: TableWrite[];
+}
+
+/** One write right of a function's owner on a table in the audited schemas. */
+export interface TableWrite {
+  /** Schema-qualified and quoted where needed, as in the other findings. */
+  name: string;
+  /** The table's name without its schema. */
+  table: string;
+  privilege: 'INSERT' | 'UPDATE' | 'DELETE' | 'TRUNCATE';
 }
 
 // A NULL proacl means the default ACL, which grants EXECUTE to PUBLIC.
@@ -36,15 +47,22 @@ const definerFunctionsQuery = `
       WHERE has_function_privilege(r.oid, p.oid, 'EXECUTE')
         AND has_schema_privilege(r.oid, n.oid, 'USAGE')
     ) AS app_can_execute,
-    ARRAY(
-      SELECT format('%I.%I', tn.nspname, t.relname)
+    (
+      SELECT COALESCE(
+        json_agg(json_build_object(
+          'name', format('%I.%I', tn.nspname, t.relname), 'table', t.relname,
+          'privilege', w.privilege
+        ) ORDER BY tn.nspname, t.relname, w.privilege),
+        '[]'::json
+      )
       FROM pg_class AS t
       JOIN pg_namespace AS tn ON tn.oid = t.relnamespace
+      CROSS JOIN unnest(ARRAY['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) AS w(privilege)
       WHERE tn.nspname = ANY($1::text[]) AND t.relkind IN ('r', 'p')
-        AND (has_table_privilege(p.proowner, t.oid, 'INSERT, UPDATE, DELETE, TRUNCATE')
-          OR has_any_column_privilege(p.proowner, t.oid, 'INSERT, UPDATE'))
-      ORDER BY tn.nspname, t.relname
-    )::text[] AS owner_writable_tables
+        AND (has_table_privilege(p.proowner, t.oid, w.privilege)
+          OR (w.privilege IN ('INSERT', 'UPDATE')
+            AND has_any_column_privilege(p.proowner, t.oid, w.privilege)))
+    ) AS owner_writes
   FROM pg_proc AS p
   JOIN pg_namespace AS n ON n.oid = p.pronamespace
   JOIN pg_roles AS o ON o.oid = p.proowner
@@ -62,7 +80,7 @@ interface DefinerFunctionRow {
   owner_bypasses_rls: boolean;
   public_can_execute: boolean;
   app_can_execute: boolean;
-  owner_writable_tables: string[];
+  owner_writes: TableWrite[];
 }
 
 const volatilities = { i: 'immutable', s: 'stable', v: 'volatile' } as const;
@@ -88,6 +106,7 @@ export async function readDefinerFunctions(
     ownerBypassesRls: row.owner_bypasses_rls,
     publicCanExecute: row.public_can_execute,
     appCanExecute: row.app_can_execute,
-    ownerWritableTables: row.owner_writable_tables,
+    ownerWritableTables: [...new Set(row.owner_writes.map((write) => write.name))],
+    ownerWrites: row.owner_writes,
   }));
 }

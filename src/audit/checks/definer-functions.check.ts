@@ -1,4 +1,7 @@
+import { retentionTables } from '../audit-target';
+import type { AuditTarget } from '../audit-target';
 import type { DefinerFunction } from '../catalog/definer-functions';
+import type { Catalog } from '../catalog/read-catalog';
 import type { Finding } from '../finding';
 import type { CheckContext } from './check-context';
 
@@ -15,12 +18,61 @@ function searchPath(fn: DefinerFunction): string[] | null {
     .map((schema) => schema.trim().replace(/^"(.*)"$/, '$1'));
 }
 
-function functionFindings(fn: DefinerFunction, definerSchema: string): Finding[] {
+function isRetentionFunction(fn: DefinerFunction, target: AuditTarget): boolean {
+  return fn.schema === target.retentionSchema && fn.owner === target.retentionRole;
+}
+
+/**
+ * Reports whether a retention function stays in its exception: its owner may DELETE from the
+ * retention tables and write nothing else, and the application role cannot become that owner. It
+ * may be VOLATILE, because deleting is its job. Which rows it deletes is up to its policies and
+ * its body, which the audit does not read.
+ */
+function retentionScopeFinding(fn: DefinerFunction, catalog: Catalog): Finding {
+  const object = `function ${fn.name}`;
+  const excess = fn.ownerWrites.filter(
+    (write) => write.privilege !== 'DELETE' || !retentionTables.includes(write.table),
+  );
+  const isReachable = catalog.roles.reachable.some((role) => role.name === fn.owner);
+
+  if (excess.length === 0 && !isReachable) {
+    const deletable = fn.ownerWrites.map((write) => write.name);
+
+    return {
+      check: 'definer-retention-scope',
+      severity: 'info',
+      object,
+      problem: `Retention function: its owner ${fn.owner} may write nothing but DELETE on ${deletable.join(', ') || 'no table'}, and the application role cannot become it.`,
+      fix: `Nothing to do; keep ${fn.owner}'s write rights to DELETE on ${retentionTables.join(', ')}.`,
+    };
+  }
+
+  const problems = [
+    ...excess.map((write) => `may ${write.privilege} ${write.name}`),
+    isReachable ? 'can be reached by the application role with SET ROLE' : null,
+  ].filter((problem): problem is string => problem !== null);
+  const fixes = [
+    ...excess.map((write) => `REVOKE ${write.privilege} ON ${write.name} FROM ${fn.owner};`),
+    isReachable ? `REVOKE ${fn.owner} FROM every role the application role can become;` : null,
+  ].filter((fix): fix is string => fix !== null);
+
+  return {
+    check: 'definer-retention-scope',
+    severity: 'error',
+    object,
+    problem: `A retention function may only delete rows of ${retentionTables.join(', ')}, but its owner ${fn.owner} ${problems.join(' and ')}.`,
+    fix: fixes.join(' '),
+  };
+}
+
+function functionFindings(fn: DefinerFunction, catalog: Catalog, target: AuditTarget): Finding[] {
   const object = `function ${fn.name}`;
   const findings: Finding[] = [];
   const path = searchPath(fn);
+  const definerSchema = target.definerSchema;
+  const isRetention = isRetentionFunction(fn, target);
 
-  if (fn.schema !== definerSchema) {
+  if (fn.schema !== definerSchema && !isRetention) {
     findings.push({
       check: 'definer-location',
       severity: 'error',
@@ -75,6 +127,10 @@ function functionFindings(fn: DefinerFunction, definerSchema: string): Finding[]
     });
   }
 
+  if (isRetention) {
+    return [...findings, retentionScopeFinding(fn, catalog)];
+  }
+
   const readOnlyProblems = [
     fn.volatility === 'volatile' ? 'is VOLATILE, so PostgreSQL lets it write' : null,
     fn.ownerWritableTables.length > 0
@@ -100,7 +156,9 @@ function functionFindings(fn: DefinerFunction, definerSchema: string): Finding[]
  * sanctioned way around row-level security, so each must live in the tenant-resolution schema,
  * have a fixed search_path ending in pg_temp, be owned by a NOLOGIN role without SUPERUSER or
  * BYPASSRLS, not be executable by PUBLIC, be STABLE or IMMUTABLE, and have an owner that may not
- * write any audited table. Checked are the definer functions in the audited schemas, in the
+ * write any audited table. The one exception is the retention functions: in the retention schema,
+ * owned by the retention role, they may delete from the retention tables and nothing else (see
+ * retentionScopeFinding). Checked are the definer functions in the audited schemas, in the
  * tenant-resolution schema, and any other the application role can call.
  *
  * NOTE: which columns a function returns is left to review; the audit only bounds what its owner
@@ -114,5 +172,5 @@ export function checkDefinerFunctions({ catalog, target }: CheckContext): Findin
         fn.schema === target.definerSchema ||
         target.schemas.includes(fn.schema),
     )
-    .flatMap((fn) => functionFindings(fn, target.definerSchema));
+    .flatMap((fn) => functionFindings(fn, catalog, target));
 }

@@ -9,6 +9,7 @@ import type { TenantStatus } from '../../generated/prisma/enums';
 import { formatTable } from '../format-table';
 import { AuditedCommand, CliCommand, GroupCommand } from './cli-command';
 import type { ActorOptions } from './cli-command';
+import { TenantLoopBreakerCommand } from './loop-breaker.command';
 
 interface CreateOptions extends ActorOptions {
   name: string;
@@ -192,13 +193,14 @@ export class TenantCapsCommand extends AuditedCommand {
 
 @Command({
   name: 'tenant',
-  description: 'create, list, suspend and reactivate tenants; set spend caps',
+  description: 'create, list, suspend and reactivate tenants; set spend caps and the loop breaker',
   subCommands: [
     TenantCreateCommand,
     TenantListCommand,
     TenantSuspendCommand,
     TenantReactivateCommand,
     TenantCapsCommand,
+    TenantLoopBreakerCommand,
   ],
 })
 export class TenantCommand extends GroupCommand {}

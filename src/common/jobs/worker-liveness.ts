@@ -5,9 +5,10 @@ const heartbeatRetentionHours = 24;
 
 /**
  * Frees the jobs of crashed worker processes. graphile-worker 0.16 unlocks a job whose worker
- * died only after 4 hours. Each process here records a heartbeat for its workers every third of
- * REPLY_WORKER_STALE_AFTER_MS and, on the same beat, unlocks jobs locked longer than that by
- * workers whose heartbeat is older than that. A job that runs long on a live worker keeps its lock.
+ * died only after 4 hours. Each job runner here (the reply worker, the retention prune) records a
+ * heartbeat for its workers every third of REPLY_WORKER_STALE_AFTER_MS. On the same beat it unlocks
+ * jobs locked longer than that by workers of any runner whose heartbeat is older than that. A job
+ * that runs long on a live worker keeps its lock.
  */
 export class WorkerLiveness {
   private readonly workerIds = new Set<string>();

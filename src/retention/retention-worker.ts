@@ -1,0 +1,148 @@
+import { EventEmitter } from 'node:events';
+
+import { Inject, Injectable } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { parseCronItems, run } from 'graphile-worker';
+import type { CronItem, Runner, WorkerEvents } from 'graphile-worker';
+import { PinoLogger } from 'nestjs-pino';
+import { Pool } from 'pg';
+
+import { graphileLogger } from '../common/jobs/graphile-logger';
+import { WorkerLiveness } from '../common/jobs/worker-liveness';
+import { APP_CONFIG } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { RetentionPruneService } from './retention-prune.service';
+
+/** The graphile-worker task that deletes expired webhook_events and audit_log rows. */
+export const PRUNE_TASK = 'prune_expired_rows';
+
+// A scheduled job wakes the runner at once through LISTEN/NOTIFY. The poll only finds retries and
+// missed notifications, so a long interval keeps the idle runner cheap.
+const pollIntervalMs = 10_000;
+const shutdownMarginMs = 2000;
+
+/**
+ * Hourly, at minute 17. graphile-worker's cron records each tick in _private_known_crontabs, so
+ * however many instances run the schedule, each tick adds one job. The queue runs one prune at a
+ * time, and the job key makes a tick replace a job that is still waiting. A failed attempt k waits
+ * e^k seconds, so the ninth of the 10 attempts would start about 79 minutes after the first. The
+ * next tick therefore resets a failing job before it can end as permanently failed.
+ */
+export const pruneSchedule: CronItem = {
+  task: PRUNE_TASK,
+  match: '17 * * * *',
+  identifier: PRUNE_TASK,
+  options: {
+    backfillPeriod: 0,
+    maxAttempts: 10,
+    queueName: 'retention',
+    jobKey: PRUNE_TASK,
+    jobKeyMode: 'replace',
+  },
+};
+
+/**
+ * Runs the retention prune on its own graphile-worker runner (concurrency 1), independent of the
+ * reply worker, which only starts with a Blooio API key. Its workers send heartbeats like the
+ * reply worker's, so no process's stale-lock sweep mistakes a long prune for a dead worker.
+ */
+@Injectable()
+export class RetentionWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private runner?: Runner;
+  private pool?: Pool;
+  private liveness?: WorkerLiveness;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly prune: RetentionPruneService,
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext(RetentionWorker.name);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.retention.enabled) {
+      this.logger.info('Retention prune is disabled by RETENTION_PRUNE_ENABLED in this process');
+
+      return;
+    }
+
+    this.pool = new Pool({ connectionString: this.config.database.url, max: 3 });
+    this.liveness = new WorkerLiveness(
+      this.pool,
+      this.config.replies.worker.staleAfterMs,
+      this.logger,
+    );
+
+    const events: WorkerEvents = new EventEmitter();
+
+    events.on('worker:create', ({ worker }) => this.liveness?.add(worker.workerId));
+    events.on('worker:stop', ({ worker }) => this.liveness?.remove(worker.workerId));
+
+    try {
+      this.runner = await this.startRunner(events);
+    } catch (error) {
+      await this.pool.end();
+      this.pool = undefined;
+      throw new Error(
+        `Starting the retention prune failed: ${String(error)}. If the job queue schema is missing, run npm run db:migrate as the owner role.`,
+      );
+    }
+
+    this.watch(this.runner);
+    this.liveness.start();
+    this.logger.info(
+      { schedule: pruneSchedule.match, ...this.config.retention },
+      'Retention prune scheduled',
+    );
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    const runner = this.runner;
+
+    this.runner = undefined;
+
+    if (runner) {
+      await runner.stop().catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'Retention prune runner had already stopped');
+      });
+    }
+
+    await this.liveness?.stop();
+    await this.pool?.end();
+    this.pool = undefined;
+  }
+
+  private startRunner(events: WorkerEvents): Promise<Runner> {
+    return run({
+      pgPool: this.pool,
+      concurrency: 1,
+      pollInterval: pollIntervalMs,
+      noHandleSignals: true,
+      parsedCronItems: parseCronItems([pruneSchedule]),
+      gracefulShutdownAbortTimeout: Math.max(
+        this.config.shutdown.timeoutMs - shutdownMarginMs,
+        1000,
+      ),
+      logger: graphileLogger(this.logger),
+      events,
+      taskList: {
+        [PRUNE_TASK]: async (_payload, helpers) => {
+          await this.prune.pruneAll(helpers.abortSignal);
+        },
+      },
+    });
+  }
+
+  // The runner's promise rejects when graphile-worker stops on an error; no prune runs after that.
+  private watch(runner: Runner): void {
+    runner.promise.catch((error: unknown) => {
+      if (this.runner === runner) {
+        this.logger.error(
+          { err: error },
+          'Retention prune runner stopped after a fatal error; restart the process',
+        );
+      }
+    });
+  }
+}
