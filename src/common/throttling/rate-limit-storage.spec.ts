@@ -4,6 +4,7 @@ import type { PinoLogger } from 'nestjs-pino';
 import type { AppConfig } from '../../config/app-config';
 import { loadConfig } from '../../config/load-config';
 import { RateLimitStorage } from './rate-limit-storage';
+import type { ThrottlerStorageRecord } from './rate-limit-storage';
 import { RateLimiterHealth } from './rate-limiter-health';
 
 const timeoutMs = 50;
@@ -44,10 +45,15 @@ function createStorage(redis: Redis | null): {
   return { storage, health };
 }
 
-async function hit(storage: RateLimitStorage, key = 'client'): Promise<number> {
-  const record = await storage.increment(key, 60 * second, 10, 60 * second, 'ip-burst');
+async function hitRecord(
+  storage: RateLimitStorage,
+  key = 'client',
+): Promise<ThrottlerStorageRecord> {
+  return storage.increment(key, 60 * second, 10, 60 * second, 'ip-burst');
+}
 
-  return record.totalHits;
+async function hit(storage: RateLimitStorage, key = 'client'): Promise<number> {
+  return (await hitRecord(storage, key)).totalHits;
 }
 
 describe(RateLimitStorage.name, () => {
@@ -158,6 +164,63 @@ describe(RateLimitStorage.name, () => {
 
       expect(health.isDown()).toBe(false);
       expect(redis.call).toHaveBeenCalledTimes(3);
+    });
+  });
+
+  describe('increment during an outage', () => {
+    it('continues from the last Redis count', async () => {
+      const redis = idleRedis('ready');
+      const { storage } = track(createStorage(redis));
+
+      redis.call.mockResolvedValueOnce([7, 60_000, 0, 0]);
+      redis.call.mockRejectedValue(new Error('timed out'));
+      await hit(storage);
+
+      expect(await hit(storage)).toBe(8);
+      expect(await hit(storage)).toBe(9);
+    });
+
+    it('keeps a Redis block', async () => {
+      const redis = idleRedis('ready');
+      const { storage } = track(createStorage(redis));
+
+      redis.call.mockResolvedValueOnce([11, 60_000, 1, 45_000]);
+      redis.call.mockRejectedValue(new Error('timed out'));
+      await hit(storage);
+
+      const record = await hitRecord(storage);
+
+      expect(record.isBlocked).toBe(true);
+      expect(record.timeToBlockExpire).toBe(45);
+    });
+
+    it('continues per key and throttler', async () => {
+      const redis = idleRedis('ready');
+      const { storage } = track(createStorage(redis));
+
+      redis.call.mockResolvedValueOnce([7, 60_000, 0, 0]);
+      redis.call.mockRejectedValue(new Error('timed out'));
+      await hit(storage);
+
+      const other = await storage.increment('client', 60 * second, 10, 60 * second, 'tenant');
+
+      expect(other.totalHits).toBe(1);
+      expect(await hit(storage, 'another-client')).toBe(1);
+    });
+
+    it('adds memory hits to the next Redis record', async () => {
+      const redis = idleRedis('ready');
+      const { storage } = track(createStorage(redis));
+
+      redis.call.mockResolvedValueOnce([4, 60_000, 0, 0]);
+      redis.call.mockRejectedValueOnce(new Error('timed out'));
+      await hit(storage);
+      await hit(storage);
+      await hit(storage);
+      await jest.advanceTimersByTimeAsync(second);
+      redis.call.mockResolvedValue([5, 59_000, 0, 0]);
+
+      expect(await hit(storage)).toBe(7);
     });
   });
 

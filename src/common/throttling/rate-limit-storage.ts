@@ -10,6 +10,7 @@ import type { AppConfig } from '../../config/app-config';
 import { withTimeout } from '../../health/with-timeout';
 import { REDIS_CLIENT } from '../../redis/redis.module';
 import type { RedisClient } from '../../redis/redis.module';
+import { FallbackCounter } from './fallback-counter';
 import { RateLimiterHealth } from './rate-limiter-health';
 
 export type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
@@ -19,17 +20,21 @@ const outageProbeIntervalMs = 1000;
 
 /**
  * Counts rate-limit hits in Redis, shared by every instance, or in this instance's memory when
- * REDIS_URL is unset.
+ * REDIS_URL is unset or Redis is unreachable.
  *
  * Each Redis call is bounded by RATE_LIMIT_REDIS_TIMEOUT_MS. The shared client never queues
  * commands while disconnected (enableOfflineQueue false), so a refused or dropped connection fails
  * at once. The timeout covers a Redis that keeps the connection open and sends no reply, and ends
  * the wait no later than the client's own 500 ms commandTimeout. After a failure the store stops
  * waiting on Redis and lets one request per second try it again until a reply arrives.
+ *
+ * During an outage, FallbackCounter counts in memory from the last record Redis returned for each
+ * key, so a client that had spent or exceeded its limit gets no fresh allowance.
  */
 @Injectable()
 export class RateLimitStorage implements ThrottlerStorage, OnApplicationShutdown {
   private readonly local = new ThrottlerStorageService();
+  private readonly fallback = new FallbackCounter();
   private readonly shared?: ThrottlerStorageRedisService;
   private readonly timeoutMs: number;
   private nextProbeAt = 0;
@@ -59,9 +64,13 @@ export class RateLimitStorage implements ThrottlerStorage, OnApplicationShutdown
     blockDuration: number,
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
+    if (!this.shared) {
+      return this.local.increment(key, ttl, limit, blockDuration, throttlerName);
+    }
+
     const shared = await this.incrementShared(key, ttl, limit, blockDuration, throttlerName);
 
-    return shared ?? this.local.increment(key, ttl, limit, blockDuration, throttlerName);
+    return shared ?? this.fallback.increment(`${key}:${throttlerName}`, ttl, limit, blockDuration);
   }
 
   /**
@@ -84,6 +93,7 @@ export class RateLimitStorage implements ThrottlerStorage, OnApplicationShutdown
 
   onApplicationShutdown(): void {
     this.local.onApplicationShutdown();
+    this.fallback.clear();
   }
 
   private async incrementShared(
@@ -105,7 +115,12 @@ export class RateLimitStorage implements ThrottlerStorage, OnApplicationShutdown
 
       this.health.recordSuccess();
 
-      return record;
+      return this.fallback.applyRedisRecord(
+        `${key}:${throttlerName}`,
+        record,
+        limit,
+        blockDuration,
+      );
     } catch (error) {
       this.nextProbeAt = Date.now() + outageProbeIntervalMs;
       this.health.recordFailure(error);
