@@ -1,8 +1,10 @@
 /**
  * The ingest transaction as pgbench scripts, one per tenant, so PostgreSQL's own ceiling can be
  * measured without Node: the seven statements the service sent before the store became one
- * statement (`seven-statements`), and the five it sends now (`five-statements`). `:c` picks one of
- * the tenant's 100 contacts and `:r` makes the message id unique.
+ * statement (`seven-statements`), the five it sent next (`five-statements`), and the one call of
+ * store_inbound_message it sends now (`one-call`, and `one-call-with-job` with the reply job that
+ * the other variants leave out). `:c` picks one of the tenant's 100 contacts and `:r` makes the
+ * message id unique.
  */
 const contact = `'+1415555' || lpad(CAST(:t * 100 + :c AS text), 4, '0')`;
 const messageId = `'pgbench-' || :r`;
@@ -73,3 +75,19 @@ export function fiveStatements(tenantId: string, tenantIndex: number, ourNumber:
     'COMMIT;',
   ].join('\n');
 }
+
+function oneCallOf(replyState: 'none' | 'awaiting_reply') {
+  return (tenantId: string, tenantIndex: number, ourNumber: string): string =>
+    [
+      `\\set t ${tenantIndex}`,
+      '\\set c random(0, 99)',
+      '\\set r random(1, 1000000000000)',
+      `SELECT outcome, contact_id, conversation_id, message_id FROM store_inbound_message(
+         '${tenantId}', 'blooio', ${messageId} || ':' || 'message.received', 'phone', ${contact},
+         ${contact}, '${ourNumber}', ${messageId}, 'imessage', 'Hi, can I book a cleaning next week?',
+         '[]', now(), '${replyState}', 5);`,
+    ].join('\n');
+}
+
+export const oneCall = oneCallOf('none');
+export const oneCallWithJob = oneCallOf('awaiting_reply');

@@ -6,18 +6,23 @@ import { appUrl, resultsDir, serverCpu } from '../support/bench-config';
 import { cpuSeconds, loadAverage, postmasterPid } from '../support/cpu-usage';
 import { readFixture } from '../support/seed';
 import { median } from '../support/summary';
-import { fiveStatements, sevenStatements } from './ingest-transactions';
+import { fiveStatements, oneCall, oneCallWithJob, sevenStatements } from './ingest-transactions';
 
 /**
  * PostgreSQL's own ingest ceiling, measured with pgbench as aias_app: the transaction of seven
- * statements and the one of five, each with unnamed statements (-M extended) and prepared ones
+ * statements, the one of five and the one call of store_inbound_message, each with unnamed statements (-M extended) and prepared ones
  * (-M prepared), 10 clients like the service's pool. pgbench runs on the server core, so
  * PostgreSQL has the other core to itself. Needs the benchmark database (bench/run.ts seeds it).
  */
 const durationSeconds = Number(process.env.BENCH_DURATION ?? 10);
 const repeats = Number(process.env.BENCH_REPEATS ?? 3);
 const databaseDir = path.join(process.env.BENCH_DIR ?? '/tmp/aias-bench', 'pg');
-const variants = { 'seven-statements': sevenStatements, 'five-statements': fiveStatements };
+const variants = {
+  'seven-statements': sevenStatements,
+  'five-statements': fiveStatements,
+  'one-call': oneCall,
+  'one-call-with-job': oneCallWithJob,
+};
 // extended: unnamed statements, parsed and planned on every call, as node-postgres sends them by
 // default; prepared: named statements, parsed once per connection.
 const modes = ['extended', 'prepared'] as const;

@@ -35,6 +35,8 @@ function serviceEnv(fixture: BenchFixture, runTag: string): Record<string, strin
     // Ingest ends with the reply job queued. The worker that would send replies stays off, and the
     // outside services point at a closed local port, so nothing can leave the machine.
     REPLY_WORKER_ENABLED: 'false',
+    // The hourly retention prune would add its own polling and deletes to the measured database.
+    RETENTION_PRUNE_ENABLED: 'false',
     BLOOIO_BASE_URL: 'http://127.0.0.1:9',
     TELEGRAM_API_BASE_URL: 'http://127.0.0.1:9',
     ...unthrottled,
