@@ -19,6 +19,9 @@ import { ReplyProcessor } from './reply-processor';
 // Time left for closing the pools after running jobs had their chance to finish.
 const shutdownMarginMs = 2000;
 
+// Wait between attempts to start a new runner while the database is still unreachable.
+const restartRetryMs = 2000;
+
 /**
  * Runs reply jobs with graphile-worker in this process: REPLY_WORKER_CONCURRENCY jobs at once,
  * woken by LISTEN/NOTIFY and polling every REPLY_WORKER_POLL_INTERVAL_MS for retries. Instances
@@ -31,6 +34,9 @@ export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShu
   private runner?: Runner;
   private pool?: Pool;
   private liveness?: WorkerLiveness;
+  private events?: WorkerEvents;
+  private restarting?: Promise<void>;
+  private stopping = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -69,17 +75,21 @@ export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShu
 
     const events: WorkerEvents = new EventEmitter();
 
+    this.events = events;
+
     events.on('worker:create', ({ worker }) => this.liveness?.add(worker.workerId));
     events.on('worker:stop', ({ worker }) => this.liveness?.remove(worker.workerId));
-    // graphile-worker 0.16 does not replace a worker that died of a fatal error, so each one
-    // lowers this process's concurrency until it restarts.
+    // graphile-worker 0.16 does not replace a worker that died of a fatal error (for example when
+    // the database went away while it released a job), so the whole runner is replaced.
     events.on('worker:fatalError', ({ worker, error }) => {
+      this.logger.error({ err: error, workerId: worker.workerId }, 'A reply worker died');
       this.alerts.raise({
         kind: 'job_failed',
-        message: `A reply worker died after a fatal error; restart the process: ${String(error)}`,
+        message: `A reply worker died after a fatal error; the job runner restarts: ${String(error)}`,
         fingerprint: 'reply_worker_fatal',
         details: { workerId: worker.workerId },
       });
+      this.restartRunner();
     });
     events.on('pool:listen:error', ({ error }) => {
       this.logger.warn({ err: error }, 'Job queue LISTEN connection failed; retrying');
@@ -123,6 +133,9 @@ export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.restarting;
+
     const runner = this.runner;
 
     this.runner = undefined;
@@ -139,8 +152,8 @@ export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShu
     this.pool = undefined;
   }
 
-  // The runner's promise rejects when graphile-worker stops on an error. The process then takes
-  // no more jobs, so an operator must know at once.
+  // The runner's promise rejects when graphile-worker stops on an error. The process would then
+  // take no more jobs, so the runner is replaced and an alert is raised.
   private watch(runner: Runner): void {
     runner.promise.catch((error: unknown) => {
       if (this.runner !== runner) {
@@ -150,9 +163,47 @@ export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShu
       this.logger.error({ err: error }, 'Reply worker stopped after a fatal error');
       this.alerts.raise({
         kind: 'job_failed',
-        message: `Reply worker stopped after a fatal error; restart the process: ${String(error)}`,
+        message: `Reply worker stopped after a fatal error; the job runner restarts: ${String(error)}`,
         fingerprint: 'reply_worker_stopped',
       });
+      this.restartRunner();
+    });
+  }
+
+  /**
+   * Stops the current runner, which waits for its other running jobs, and starts a new one,
+   * retrying every restartRetryMs while the database is unreachable. The job of the dead worker
+   * stays locked until WorkerLiveness releases it (REPLY_WORKER_STALE_AFTER_MS).
+   */
+  private restartRunner(): void {
+    if (this.restarting || this.stopping || !this.events) {
+      return;
+    }
+
+    const events = this.events;
+
+    this.restarting = (async () => {
+      const old = this.runner;
+
+      this.runner = undefined;
+      await old?.stop().catch(() => undefined);
+
+      while (!this.stopping) {
+        try {
+          const runner = await this.startRunner(events);
+
+          this.runner = runner;
+          this.watch(runner);
+          this.logger.info('Reply worker restarted');
+
+          return;
+        } catch (error) {
+          this.logger.warn({ err: error }, 'Restarting the reply worker failed; retrying');
+          await new Promise((resolve) => setTimeout(resolve, restartRetryMs));
+        }
+      }
+    })().finally(() => {
+      this.restarting = undefined;
     });
   }
 
