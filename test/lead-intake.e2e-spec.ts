@@ -247,6 +247,17 @@ describe('Lead intake', () => {
       ['consent without given', { consent: {} }, /consent.given must be a boolean/],
       ['consent as an array', { consent: [{ given: true }] }, /consent must be an object/],
       ['consent.at not ISO 8601', { consent: { given: true, at: 'yesterday' } }, /consent.at/],
+      ['consent.at as a week date', { consent: { given: true, at: '2026-W05-3' } }, /consent.at/],
+      [
+        'consent.at past year 9999',
+        { consent: { given: true, at: '9999-12-31T23:59:59-14:00' } },
+        /consent.at/,
+      ],
+      [
+        'consent.at without a time zone',
+        { consent: { given: true, at: '2026-12-01T10:00:00' } },
+        /consent.at/,
+      ],
       ['an unknown property', { admin: true }, /property admin should not exist/],
       [
         'an unknown nested property',

@@ -142,6 +142,10 @@ describe('Opportunities API', () => {
       ['pipelineId=sales', 'pipelineId must be a UUID'],
       ['limit=500', 'limit must not be greater than 200'],
       ['contactId=x', 'property contactId should not exist'],
+      [
+        `cursor=${Buffer.from('["0000-01-01T00:00:00.000Z","00000000-0000-4000-8000-000000000000"]').toString('base64url')}`,
+        'cursor is invalid',
+      ],
     ])('rejects %s', async (query, message) => {
       const response = await request('GET', `/v1/opportunities?${query}`);
 
@@ -261,6 +265,14 @@ describe('Opportunities API', () => {
       [{ status: 'booked' }, 'appointmentAt is required when status is booked'],
       [
         { status: 'booked', appointmentAt: 'tomorrow' },
+        'appointmentAt must be an ISO 8601 timestamp',
+      ],
+      [
+        { status: 'booked', appointmentAt: '9999-12-31T23:59:59-14:00' },
+        'appointmentAt must be an ISO 8601 timestamp',
+      ],
+      [
+        { status: 'booked', appointmentAt: '2026-W05-3T10:00:00Z' },
         'appointmentAt must be an ISO 8601 timestamp',
       ],
       [

@@ -27,6 +27,9 @@ describe('decodeCursor', () => {
     ['a bad id', encode([position.createdAt.toISOString(), 'abc'])],
     ['a bad time', encode(['2026-02-30T00:00:00.000Z', position.id])],
     ['a time without ms', encode(['2026-03-01T12:00:00Z', position.id])],
+    ['year 0', encode(['0000-01-01T00:00:00.000Z', position.id])],
+    ['a negative year', encode(['-000100-01-01T00:00:00.000Z', position.id])],
+    ['year 10000', encode(['+010000-01-01T00:00:00.000Z', position.id])],
   ])('rejects %s', (_, cursor) => {
     expect(() => decodeCursor(cursor)).toThrow(InvalidCursorError);
   });

@@ -48,7 +48,13 @@ export function decodeCursor(cursor: string): CursorPosition {
 
   const date = new Date(createdAt);
 
-  if (Number.isNaN(date.getTime()) || date.toISOString() !== createdAt) {
+  // PostgreSQL has no year 0, so an edited cursor with one would fail in the query.
+  if (
+    Number.isNaN(date.getTime()) ||
+    date.getUTCFullYear() < 1 ||
+    date.getUTCFullYear() > 9999 ||
+    date.toISOString() !== createdAt
+  ) {
     throw new InvalidCursorError();
   }
 

@@ -187,7 +187,7 @@ export class LeadIntakeService {
       consent: dto.consent
         ? {
             given: dto.consent.given,
-            at: dto.consent.at ? new Date(dto.consent.at) : undefined,
+            at: dto.consent.at,
             wording: dto.consent.wording,
           }
         : undefined,

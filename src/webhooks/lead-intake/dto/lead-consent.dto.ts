@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+
+import { IsTimestamp } from '../../../common/validation/is-timestamp.decorator';
 
 /** The lead's consent to be texted, as the form recorded it. */
 export class LeadConsentDto {
@@ -11,11 +13,12 @@ export class LeadConsentDto {
 
   @ApiPropertyOptional({
     example: '2026-12-04T10:15:00Z',
-    description: 'When consent was given (ISO 8601).',
+    description: 'When consent was given: an ISO 8601 timestamp with a time zone.',
+    type: String,
   })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  at?: string;
+  @IsTimestamp()
+  at?: Date;
 
   @ApiPropertyOptional({ example: 'I agree to receive text messages from Demo Dental.' })
   @IsOptional()
