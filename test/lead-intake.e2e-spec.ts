@@ -169,6 +169,23 @@ describe('Lead intake', () => {
       expect(other.json<LeadBody>().contactId).toBe(owner.contactId);
     });
 
+    it('gives a new email to one of two concurrent leads', async () => {
+      for (let round = 0; round < 15; round += 1) {
+        const phones = [freshPhone(), freshPhone()];
+        const email = `race-${randomUUID()}@example.com`;
+
+        await Promise.all(phones.map((phone) => postLead({ phone })));
+        const responses = await Promise.all(phones.map((phone) => postLead({ phone, email })));
+        const owners = await queryRows(
+          'SELECT phone FROM contacts WHERE tenant_id = $1 AND email = $2',
+          [tenant.tenantId, email],
+        );
+
+        expect(responses.map((response) => response.statusCode)).toEqual([201, 201]);
+        expect(owners).toHaveLength(1);
+      }
+    });
+
     it("reads national numbers with the tenant's region", async () => {
       const british = await seedTenant();
 

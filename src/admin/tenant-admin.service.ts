@@ -7,7 +7,7 @@ import { TenantDatabase } from '../database/tenant-database';
 import type { TenantStatus } from '../generated/prisma/enums';
 import { validateName, validateRegion, validateSlug, validateTimezone } from './admin-input';
 import { SlugTakenError } from './admin.errors';
-import { isUniqueViolation } from './is-unique-violation';
+import { isUniqueViolation } from '../database/database-errors';
 import { TenantAdminRepository } from './tenant-admin.repository';
 import type { TenantListing } from './tenant-directory.repository';
 import { TenantLookup } from './tenant-lookup';

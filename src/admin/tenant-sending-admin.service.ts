@@ -9,7 +9,7 @@ import {
   SendingNumberTakenError,
   TenantNotFoundError,
 } from './admin.errors';
-import { isUniqueViolation } from './is-unique-violation';
+import { isUniqueViolation } from '../database/database-errors';
 import { TenantAdminRepository } from './tenant-admin.repository';
 import type { SpendCaps } from './tenant-admin.repository';
 import { TenantLookup } from './tenant-lookup';

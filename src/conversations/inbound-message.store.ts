@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
+import { sqlStateOf } from '../database/database-errors';
 import { TenantDatabase } from '../database/tenant-database';
-import { Prisma } from '../generated/prisma/client';
 import type { InboundMessageInput, StoredInboundMessage } from './inbound-message';
 
 /** The SQLSTATE store_inbound_message raises when the provider message id is already stored. */
@@ -20,16 +20,6 @@ interface StoreRow {
 export interface InboundDelivery {
   source: 'blooio';
   dedupKey: string;
-}
-
-function isMessageAlreadyStored(error: unknown): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) {
-    return false;
-  }
-
-  const cause = (error.meta?.driverAdapterError as { cause?: { originalCode?: unknown } })?.cause;
-
-  return cause?.originalCode === messageAlreadyStored;
 }
 
 /**
@@ -69,7 +59,7 @@ export class InboundMessageStore {
         return rows[0];
       })
       .catch((error: unknown) => {
-        if (isMessageAlreadyStored(error)) {
+        if (sqlStateOf(error) === messageAlreadyStored) {
           return undefined;
         }
 

@@ -5,7 +5,7 @@ import { AlertService } from '../alerts/alert.service';
 import { TenantDatabase } from '../database/tenant-database';
 import type { TenantTransaction } from '../database/tenant-database';
 import type { OutboundSend } from '../generated/prisma/client';
-import { isUniqueViolation } from './is-unique-violation';
+import { isUniqueViolation } from '../database/database-errors';
 import { keywordOf } from './keywords';
 import type { InboundContext } from './reply.repository';
 import { ReplyRepository } from './reply.repository';

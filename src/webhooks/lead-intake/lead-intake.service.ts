@@ -4,6 +4,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { toE164 } from '../../common/phone/phone-number';
 import { ContactsService } from '../../contacts/contacts.service';
 import type { LeadContactInput } from '../../contacts/lead-contact';
+import { isUniqueViolation } from '../../database/database-errors';
 import { TenantDatabase } from '../../database/tenant-database';
 import type { TenantTransaction } from '../../database/tenant-database';
 import { OpportunitiesService } from '../../opportunities/opportunities.service';
@@ -40,6 +41,9 @@ function cleanUtm(dto: CreateLeadDto): Record<string, string> | undefined {
     : undefined;
 }
 
+/** Attempts of a lead-intake transaction that keeps failing on a unique index. */
+const maxConflictAttempts = 3;
+
 /**
  * Turns a lead into a contact and an open opportunity in the tenant's default pipeline, in one
  * tenant transaction. With an idempotency key, the inbox row is claimed first: a retry, even a
@@ -70,25 +74,27 @@ export class LeadIntakeService {
       throw new WebhookError('missing_contact', 'phone or email is required');
     }
 
-    const result = await this.db.transaction(tenantId, async (tx) => {
-      const claimId = dedupKey
-        ? await this.inbox.claim(tx, tenantId, 'lead_intake', dedupKey)
-        : undefined;
+    const result = await this.withRetryOnConflict(tenantId, () =>
+      this.db.transaction(tenantId, async (tx) => {
+        const claimId = dedupKey
+          ? await this.inbox.claim(tx, tenantId, 'lead_intake', dedupKey)
+          : undefined;
 
-      if (dedupKey && !claimId) {
-        return this.replay(tx, tenantId, dedupKey, fingerprint);
-      }
+        if (dedupKey && !claimId) {
+          return this.replay(tx, tenantId, dedupKey, fingerprint);
+        }
 
-      const body = await this.createLead(tx, tenantId, dto);
+        const body = await this.createLead(tx, tenantId, dto);
 
-      if (claimId) {
-        const stored: StoredLeadResponse = { fingerprint, body };
+        if (claimId) {
+          const stored: StoredLeadResponse = { fingerprint, body };
 
-        await this.inbox.saveResponse(tx, claimId, stored);
-      }
+          await this.inbox.saveResponse(tx, claimId, stored);
+        }
 
-      return { body, isReplay: false };
-    });
+        return { body, isReplay: false };
+      }),
+    );
 
     this.logger.info(
       {
@@ -101,6 +107,26 @@ export class LeadIntakeService {
     );
 
     return result;
+  }
+
+  /**
+   * Runs the transaction again when it failed on a unique index. Two concurrent leads can give the
+   * same new email or phone to two existing contacts: each checks that no other contact has it,
+   * neither sees the other's uncommitted row, and the second commit fails. Run again, the check
+   * sees the committed row and leaves the field as it was, as for leads that arrive one by one.
+   */
+  private async withRetryOnConflict<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt >= maxConflictAttempts) {
+          throw error;
+        }
+
+        this.logger.info({ tenantId, attempt }, 'Lead intake hit a concurrent write; retrying');
+      }
+    }
   }
 
   private async replay(
