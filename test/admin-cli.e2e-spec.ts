@@ -379,7 +379,7 @@ describe('Administration CLI', () => {
       const result = await runCli(['secret', 'set', tenant.tenantId], { stdin: `${secretA}\n` });
 
       expect(result.stdout).toBe(
-        `Set the webhook signing secret of t-${tenant.tenantId}; no previous secret is accepted\n`,
+        `Set the webhook signing secret of t-${tenant.tenantId}. Running instances stop accepting the previous one within WEBHOOK_TENANT_CACHE_TTL_SECONDS\n`,
       );
       expect(await storedSecrets()).toEqual({
         current: secretA,

@@ -23,7 +23,9 @@ export class SecretSetCommand extends AuditedCommand {
     const actor = this.actorOf(options);
     const change = await this.secrets.set(reference, await this.io.readSecret(), actor);
 
-    this.io.out(`Set the webhook signing secret of ${change.slug}; no previous secret is accepted`);
+    this.io.out(
+      `Set the webhook signing secret of ${change.slug}. Running instances stop accepting the previous one within WEBHOOK_TENANT_CACHE_TTL_SECONDS`,
+    );
   }
 }
 
