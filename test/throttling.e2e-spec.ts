@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LightMyRequestResponse } from 'fastify';
 
+import { inboundPayload, postSigned } from './support/blooio';
 import { createTestApp } from './support/create-test-app';
 import { appQuerySnapshot, settledQuerySnapshot } from './support/database-activity';
 import { seedTenant } from './support/fixtures';
@@ -191,6 +192,30 @@ describe('Rate limiting', () => {
       expect(response.statusCode).toBe(200);
       expect(response.headers['ratelimit-policy']).toContain('"tenant";q=2;w=30');
       expect(response.headers['ratelimit']).toContain('"tenant";r=1;t=30');
+    });
+
+    it('keeps dashboard reads from using up the webhook allowance', async () => {
+      const tenant = await seedTenant();
+      const key = { authorization: `Bearer ${tenant.readKey}` };
+      const reads = await statuses(app, 3, '/v1/pipelines', '198.51.100.6', key);
+      const first = await postSigned(
+        app,
+        tenant.webhookSecret,
+        inboundPayload(tenant.receivingNumber),
+      );
+      const second = await postSigned(
+        app,
+        tenant.webhookSecret,
+        inboundPayload(tenant.receivingNumber),
+      );
+      const third = await postSigned(
+        app,
+        tenant.webhookSecret,
+        inboundPayload(tenant.receivingNumber),
+      );
+
+      expect(reads).toEqual([200, 200, 429]);
+      expect([first.statusCode, second.statusCode, third.statusCode]).toEqual([200, 200, 429]);
     });
 
     it('does not apply the tenant limit to failed authentication', async () => {

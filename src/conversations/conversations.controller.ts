@@ -5,7 +5,10 @@ import { RequireScopes } from '../common/auth/require-scopes.decorator';
 import type { AuthenticatedTenant } from '../common/auth/tenant-request';
 import type { Page } from '../common/pagination/page';
 import { UuidParam } from '../common/pipes/uuid-param';
-import { UseTenantRateLimit } from '../common/throttling/tenant-throttler.guard';
+import {
+  TenantRateLimitBucket,
+  UseTenantRateLimit,
+} from '../common/throttling/tenant-throttler.guard';
 import { ApiKeyGuard } from '../tenants/api-key.guard';
 import { ConversationsQueryService } from './conversations-query.service';
 import type { ConversationView, MessageView } from './conversations-query.repository';
@@ -14,6 +17,7 @@ import { ListMessagesQuery } from './dto/list-messages.dto';
 
 @Controller('v1/conversations')
 @UseTenantRateLimit(ApiKeyGuard)
+@TenantRateLimitBucket('api')
 @RequireScopes(['read'])
 export class ConversationsController {
   constructor(private readonly conversations: ConversationsQueryService) {}

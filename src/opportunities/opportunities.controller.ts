@@ -5,7 +5,10 @@ import { RequireScopes } from '../common/auth/require-scopes.decorator';
 import type { AuthenticatedTenant } from '../common/auth/tenant-request';
 import type { Page } from '../common/pagination/page';
 import { UuidParam } from '../common/pipes/uuid-param';
-import { UseTenantRateLimit } from '../common/throttling/tenant-throttler.guard';
+import {
+  TenantRateLimitBucket,
+  UseTenantRateLimit,
+} from '../common/throttling/tenant-throttler.guard';
 import { ApiKeyGuard } from '../tenants/api-key.guard';
 import { ListOpportunitiesQuery } from './dto/list-opportunities.dto';
 import { UpdateOpportunityStatusDto } from './dto/update-opportunity-status.dto';
@@ -15,6 +18,7 @@ import { OpportunityStatusService } from './opportunity-status.service';
 
 @Controller('v1/opportunities')
 @UseTenantRateLimit(ApiKeyGuard)
+@TenantRateLimitBucket('api')
 @RequireScopes(['read'])
 export class OpportunitiesController {
   constructor(

@@ -29,7 +29,7 @@ export abstract class RateLimitGuard extends ThrottlerGuard {
     super({ throttlers }, rateLimitStorage, reflector);
     this.throttlers = throttlers;
     this.commonOptions = {
-      getTracker: (request) => this.getTracker(request),
+      getTracker: (request, context) => this.trackerFor(request, context),
       generateKey: (context, tracker, name) => this.generateKey(context, tracker, name),
     };
   }
@@ -46,6 +46,14 @@ export abstract class RateLimitGuard extends ThrottlerGuard {
     );
 
     return Promise.resolve(skipAll === true);
+  }
+
+  /** Returns who a hit is counted for; ThrottlerGuard's getTracker has no access to the route. */
+  protected trackerFor(
+    request: Record<string, unknown>,
+    _context: ExecutionContext,
+  ): Promise<string> {
+    return this.getTracker(request);
   }
 
   protected override generateKey(

@@ -1,5 +1,5 @@
-import { Inject, Injectable, UseGuards } from '@nestjs/common';
-import type { CanActivate } from '@nestjs/common';
+import { Inject, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
+import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 
@@ -8,6 +8,16 @@ import type { AppConfig } from '../../config/app-config';
 import { RateLimitGuard } from './rate-limit.guard';
 import { RateLimitStorage } from './rate-limit-storage';
 import { tenantThrottlers } from './throttler-names';
+
+const TENANT_RATE_LIMIT_BUCKET = 'aias:tenant-rate-limit-bucket';
+
+/**
+ * Gives the routes of a controller or handler their own per-tenant count, with the same limit, so
+ * traffic on them cannot use up the tenant's allowance for the routes without a bucket (the
+ * webhooks that bring in customers' messages).
+ */
+export const TenantRateLimitBucket = (bucket: string): ClassDecorator & MethodDecorator =>
+  SetMetadata(TENANT_RATE_LIMIT_BUCKET, bucket);
 
 export class TenantThrottlerOrderError extends Error {
   override readonly name = 'TenantThrottlerOrderError';
@@ -30,7 +40,10 @@ export class TenantThrottlerGuard extends RateLimitGuard {
     super(tenantThrottlers(config.rateLimit), storage, config.rateLimit.keyPrefix, reflector);
   }
 
-  protected override getTracker(request: Record<string, unknown>): Promise<string> {
+  protected override trackerFor(
+    request: Record<string, unknown>,
+    context: ExecutionContext,
+  ): Promise<string> {
     const tenant = (request as unknown as FastifyRequest).tenant;
 
     if (!tenant) {
@@ -41,7 +54,12 @@ export class TenantThrottlerGuard extends RateLimitGuard {
       return Promise.reject(error);
     }
 
-    return Promise.resolve(tenant.tenantId);
+    const bucket = this.reflector.getAllAndOverride<string | undefined>(TENANT_RATE_LIMIT_BUCKET, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+
+    return Promise.resolve(bucket ? `${tenant.tenantId}:${bucket}` : tenant.tenantId);
   }
 }
 
