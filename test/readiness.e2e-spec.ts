@@ -128,6 +128,7 @@ describe('Readiness during outages', () => {
     await postgresProxy.restore();
 
     expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
     // Bounded by the 1 s query timeout on an open connection, or the 5 s connect timeout on a new one.
     expect(elapsedMs).toBeLessThan(7000);
     expect(response.body).not.toMatch(/timeout|prisma|SELECT/i);

@@ -13,11 +13,18 @@ import { PinoLogger } from 'nestjs-pino';
 
 import { AlertService } from '../../alerts/alert.service';
 import { DomainError } from '../errors/domain-error';
+import { LogSampler } from '../logging/log-sampler';
 import { requestIdOf } from '../http/request-id';
 import { DOMAIN_ERROR_STATUS } from './domain-error-status';
 import { errorBody } from './error-body';
 import type { ErrorBody } from './error-body';
 import { isDatabaseUnavailable } from './is-database-unavailable';
+
+/** Retry-After of a 503 that does not set its own, in seconds. */
+const unavailableRetryAfterSeconds = 5;
+
+/** Minimum time between two logged stacks of a database outage. */
+const outageLogIntervalMs = 10_000;
 
 function safeHttpMessage(exception: HttpException): string | string[] {
   const response = exception.getResponse();
@@ -46,6 +53,8 @@ function safeHttpMessage(exception: HttpException): string | string[] {
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly outageLogs = new LogSampler(outageLogIntervalMs);
+
   constructor(
     private readonly logger: PinoLogger,
     @Optional() private readonly alerts?: AlertService,
@@ -66,6 +75,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
     if (body.statusCode === 429 || body.statusCode === 503) {
       void reply.header('cache-control', 'no-store');
+    }
+
+    // A 503 thrown on purpose may carry its own Retry-After; the others get a short default.
+    if (body.statusCode === 503 && !reply.hasHeader('retry-after')) {
+      void reply.header('retry-after', String(unavailableRetryAfterSeconds));
     }
 
     void reply.status(body.statusCode).send(body);
@@ -102,7 +116,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const errorId = randomUUID();
 
     if (isDatabaseUnavailable(exception)) {
-      this.logger.error({ err: exception, errorId, requestId }, 'Database unavailable');
+      // Every request fails the same way during an outage, so the stack is logged once per interval.
+      const skipped = this.outageLogs.sample('database');
+
+      if (skipped !== undefined) {
+        this.logger.error({ err: exception, errorId, requestId, skipped }, 'Database unavailable');
+      }
+
       this.alert('Database unavailable while serving a request (HTTP 503)', errorId);
 
       return errorBody(
