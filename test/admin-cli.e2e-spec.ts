@@ -678,5 +678,16 @@ describe('Administration CLI', () => {
       },
       processTimeout,
     );
+
+    it(
+      'prints help without DATABASE_URL',
+      async () => {
+        const result = await runCliProcess(['--help'], { env: { DATABASE_URL: '' } });
+
+        expect(result.exitCode).toBe(0);
+        expect(result.stdout).toContain('Commands: tenant, number, secret, key, conversation');
+      },
+      processTimeout,
+    );
   });
 });

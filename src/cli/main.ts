@@ -15,9 +15,28 @@ function loginName(): string | undefined {
   }
 }
 
+// Help without a database: the full help comes from nest-commander, which needs the Nest context
+// and so a database connection.
+const usageWithoutDatabase = `Usage: npm run -s cli -- <command> [options]
+
+Commands: tenant, number, secret, key, conversation. Each has --help once DATABASE_URL is set.
+The CLI needs DATABASE_URL (the aias_app role) and the service's APP_ENCRYPTION_KEY.
+See docs/tenant-api.md for every command.
+`;
+
+function asksForHelp(args: string[]): boolean {
+  return args.length === 0 || args.includes('--help') || args.includes('-h');
+}
+
 /** Entry point of the administration CLI: `npm run -s cli -- <command>`; see docs/tenant-api.md. */
 async function main(): Promise<void> {
   const config = loadConfig();
+
+  if (!config.database.url && asksForHelp(process.argv.slice(2))) {
+    process.stdout.write(usageWithoutDatabase);
+
+    return;
+  }
 
   if (!config.database.url) {
     throw new ConfigError(
