@@ -522,6 +522,20 @@ describe('Administration CLI', () => {
       });
     });
 
+    it('rejects issuing under another encryption key', async () => {
+      const result = await runCli(['key', 'issue', tenant.tenantId, '--name', 'wrong-key'], {
+        env: { APP_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64') },
+      });
+      const stored = await query('SELECT id FROM api_keys WHERE tenant_id = $1 AND name = $2', [
+        tenant.tenantId,
+        'wrong-key',
+      ]);
+
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toContain('does not decrypt with this APP_ENCRYPTION_KEY');
+      expect(stored).toEqual([]);
+    });
+
     it('issues a key with the write scope', async () => {
       const result = await runCli([
         'key',

@@ -5,6 +5,7 @@ import { ApiKeyAdminRepository } from './api-key-admin.repository';
 import { ApiKeyAdminService } from './api-key-admin.service';
 import { ConversationAdminRepository } from './conversation-admin.repository';
 import { ConversationAdminService } from './conversation-admin.service';
+import { EncryptionKeyCheck } from './encryption-key-check';
 import { LoopBreakerAdminService } from './loop-breaker-admin.service';
 import { LoopBreakerRepository } from './loop-breaker.repository';
 import { TenantAdminRepository } from './tenant-admin.repository';
@@ -23,6 +24,7 @@ import { WebhookSecretRepository } from './webhook-secret.repository';
     ApiKeyAdminService,
     ConversationAdminRepository,
     ConversationAdminService,
+    EncryptionKeyCheck,
     LoopBreakerAdminService,
     LoopBreakerRepository,
     TenantAdminRepository,

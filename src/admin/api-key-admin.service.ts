@@ -7,6 +7,7 @@ import { validateName, validateScopes } from './admin-input';
 import { ApiKeyNotFoundError } from './admin.errors';
 import { ApiKeyAdminRepository } from './api-key-admin.repository';
 import type { ApiKeyListing } from './api-key-admin.repository';
+import { EncryptionKeyCheck } from './encryption-key-check';
 import { TenantLookup } from './tenant-lookup';
 
 export interface IssuedKey {
@@ -31,6 +32,7 @@ export class ApiKeyAdminService {
     private readonly lookup: TenantLookup,
     private readonly audit: AuditLogRepository,
     private readonly hasher: ApiKeyHasher,
+    private readonly keyCheck: EncryptionKeyCheck,
   ) {}
 
   async issue(reference: string, name: string, scopes: string, actor: string): Promise<IssuedKey> {
@@ -39,6 +41,10 @@ export class ApiKeyAdminService {
     const tenant = await this.lookup.resolve(reference);
     const key = this.hasher.issue();
     const id = await this.db.transaction(tenant.id, async (tx) => {
+      // The key's hash is keyed with APP_ENCRYPTION_KEY, so a key issued under another key would
+      // get 401 at the service. A tenant without a signing secret cannot be checked.
+      await this.keyCheck.currentSecret(tx, tenant);
+
       const keyId = await this.keys.insert(tx, {
         tenantId: tenant.id,
         name: keyName,

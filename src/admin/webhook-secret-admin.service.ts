@@ -6,11 +6,8 @@ import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
 import { TenantDatabase } from '../database/tenant-database';
 import { MAX_ROTATION_WINDOW_MINUTES, validateCount, validateSigningSecret } from './admin-input';
-import {
-  EncryptionKeyMismatchError,
-  WebhookSecretMissingError,
-  WebhookSecretUnchangedError,
-} from './admin.errors';
+import { WebhookSecretMissingError, WebhookSecretUnchangedError } from './admin.errors';
+import { EncryptionKeyCheck } from './encryption-key-check';
 import { TenantLookup } from './tenant-lookup';
 import { WebhookSecretRepository } from './webhook-secret.repository';
 
@@ -33,6 +30,7 @@ export class WebhookSecretAdminService {
     private readonly lookup: TenantLookup,
     private readonly audit: AuditLogRepository,
     private readonly box: SecretBox,
+    private readonly keyCheck: EncryptionKeyCheck,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -42,13 +40,9 @@ export class WebhookSecretAdminService {
     const tenant = await this.lookup.resolve(reference);
 
     await this.db.transaction(tenant.id, async (tx) => {
-      const current = await this.secrets.findCurrent(tx, tenant.id);
-
       // A secret written under another key means this CLI runs with the wrong APP_ENCRYPTION_KEY,
       // and everything it wrote would be unreadable by the service.
-      if (current) {
-        this.decrypt(current, tenant.id, tenant.slug);
-      }
+      await this.keyCheck.currentSecret(tx, tenant);
 
       await this.secrets.save(tx, tenant.id, {
         currentCiphertext: this.box.encrypt(plaintext, tenant.id),
@@ -82,12 +76,13 @@ export class WebhookSecretAdminService {
 
     await this.db.transaction(tenant.id, async (tx) => {
       const current = await this.secrets.findCurrent(tx, tenant.id);
+      const currentPlaintext = await this.keyCheck.currentSecret(tx, tenant);
 
-      if (!current) {
+      if (!current || currentPlaintext === undefined) {
         throw new WebhookSecretMissingError(tenant.slug);
       }
 
-      if (this.decrypt(current, tenant.id, tenant.slug) === plaintext) {
+      if (currentPlaintext === plaintext) {
         throw new WebhookSecretUnchangedError();
       }
 
@@ -107,13 +102,5 @@ export class WebhookSecretAdminService {
     });
 
     return { slug: tenant.slug, previousValidUntil };
-  }
-
-  private decrypt(ciphertext: string, tenantId: string, slug: string): string {
-    try {
-      return this.box.decrypt(ciphertext, tenantId);
-    } catch {
-      throw new EncryptionKeyMismatchError(slug);
-    }
   }
 }
