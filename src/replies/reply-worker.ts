@@ -10,6 +10,7 @@ import { Pool } from 'pg';
 import { AlertService } from '../alerts/alert.service';
 import { BlooioClient } from '../blooio/blooio-client';
 import { graphileLogger } from '../common/jobs/graphile-logger';
+import { SupervisedRunner } from '../common/jobs/supervised-runner';
 import { WorkerLiveness } from '../common/jobs/worker-liveness';
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
@@ -18,9 +19,6 @@ import { ReplyProcessor } from './reply-processor';
 
 // Time left for closing the pools after running jobs had their chance to finish.
 const shutdownMarginMs = 2000;
-
-// Wait between attempts to start a new runner while the database is still unreachable.
-const restartRetryMs = 2000;
 
 /**
  * Runs reply jobs with graphile-worker in this process: REPLY_WORKER_CONCURRENCY jobs at once,
@@ -31,12 +29,9 @@ const restartRetryMs = 2000;
  */
 @Injectable()
 export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private runner?: Runner;
+  private supervisor?: SupervisedRunner;
   private pool?: Pool;
   private liveness?: WorkerLiveness;
-  private events?: WorkerEvents;
-  private restarting?: Promise<void>;
-  private stopping = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -74,13 +69,20 @@ export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShu
     this.liveness = new WorkerLiveness(this.pool, settings.staleAfterMs, this.logger);
 
     const events: WorkerEvents = new EventEmitter();
-
-    this.events = events;
+    const supervisor = new SupervisedRunner(
+      'Reply worker',
+      () => this.startRunner(events),
+      this.logger,
+      (error) =>
+        this.alerts.raise({
+          kind: 'job_failed',
+          message: `Reply worker stopped after a fatal error; the job runner restarts: ${String(error)}`,
+          fingerprint: 'reply_worker_stopped',
+        }),
+    );
 
     events.on('worker:create', ({ worker }) => this.liveness?.add(worker.workerId));
     events.on('worker:stop', ({ worker }) => this.liveness?.remove(worker.workerId));
-    // graphile-worker 0.16 does not replace a worker that died of a fatal error (for example when
-    // the database went away while it released a job), so the whole runner is replaced.
     events.on('worker:fatalError', ({ worker, error }) => {
       this.logger.error({ err: error, workerId: worker.workerId }, 'A reply worker died');
       this.alerts.raise({
@@ -89,14 +91,14 @@ export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShu
         fingerprint: 'reply_worker_fatal',
         details: { workerId: worker.workerId },
       });
-      this.restartRunner();
+      supervisor.restart();
     });
     events.on('pool:listen:error', ({ error }) => {
       this.logger.warn({ err: error }, 'Job queue LISTEN connection failed; retrying');
     });
 
     try {
-      this.runner = await this.startRunner(events);
+      await supervisor.start();
     } catch (error) {
       await this.pool.end();
       this.pool = undefined;
@@ -105,7 +107,7 @@ export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShu
       );
     }
 
-    this.watch(this.runner);
+    this.supervisor = supervisor;
     this.liveness.start();
     this.logger.info(
       { concurrency: settings.concurrency, pollIntervalMs: settings.pollIntervalMs },
@@ -133,78 +135,18 @@ export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    await this.restarting;
+    const supervisor = this.supervisor;
 
-    const runner = this.runner;
+    this.supervisor = undefined;
 
-    this.runner = undefined;
-
-    if (runner) {
+    if (supervisor) {
       this.logger.info('Reply worker stopping: waiting for running jobs');
-      await runner.stop().catch((error: unknown) => {
-        this.logger.warn({ err: error }, 'Reply worker had already stopped');
-      });
+      await supervisor.stop();
     }
 
     await this.liveness?.stop();
     await this.pool?.end();
     this.pool = undefined;
-  }
-
-  // The runner's promise rejects when graphile-worker stops on an error. The process would then
-  // take no more jobs, so the runner is replaced and an alert is raised.
-  private watch(runner: Runner): void {
-    runner.promise.catch((error: unknown) => {
-      if (this.runner !== runner) {
-        return;
-      }
-
-      this.logger.error({ err: error }, 'Reply worker stopped after a fatal error');
-      this.alerts.raise({
-        kind: 'job_failed',
-        message: `Reply worker stopped after a fatal error; the job runner restarts: ${String(error)}`,
-        fingerprint: 'reply_worker_stopped',
-      });
-      this.restartRunner();
-    });
-  }
-
-  /**
-   * Stops the current runner, which waits for its other running jobs, and starts a new one,
-   * retrying every restartRetryMs while the database is unreachable. The job of the dead worker
-   * stays locked until WorkerLiveness releases it (REPLY_WORKER_STALE_AFTER_MS).
-   */
-  private restartRunner(): void {
-    if (this.restarting || this.stopping || !this.events) {
-      return;
-    }
-
-    const events = this.events;
-
-    this.restarting = (async () => {
-      const old = this.runner;
-
-      this.runner = undefined;
-      await old?.stop().catch(() => undefined);
-
-      while (!this.stopping) {
-        try {
-          const runner = await this.startRunner(events);
-
-          this.runner = runner;
-          this.watch(runner);
-          this.logger.info('Reply worker restarted');
-
-          return;
-        } catch (error) {
-          this.logger.warn({ err: error }, 'Restarting the reply worker failed; retrying');
-          await new Promise((resolve) => setTimeout(resolve, restartRetryMs));
-        }
-      }
-    })().finally(() => {
-      this.restarting = undefined;
-    });
   }
 
   private async runJob(payload: unknown, helpers: JobHelpers): Promise<void> {

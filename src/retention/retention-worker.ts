@@ -8,6 +8,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { Pool } from 'pg';
 
 import { graphileLogger } from '../common/jobs/graphile-logger';
+import { SupervisedRunner } from '../common/jobs/supervised-runner';
 import { WorkerLiveness } from '../common/jobs/worker-liveness';
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
@@ -48,7 +49,7 @@ export const pruneSchedule: CronItem = {
  */
 @Injectable()
 export class RetentionWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private runner?: Runner;
+  private supervisor?: SupervisedRunner;
   private pool?: Pool;
   private liveness?: WorkerLiveness;
 
@@ -79,8 +80,20 @@ export class RetentionWorker implements OnApplicationBootstrap, BeforeApplicatio
     events.on('worker:create', ({ worker }) => this.liveness?.add(worker.workerId));
     events.on('worker:stop', ({ worker }) => this.liveness?.remove(worker.workerId));
 
+    const supervisor = new SupervisedRunner(
+      'Retention prune runner',
+      () => this.startRunner(events),
+      this.logger,
+      () => undefined,
+    );
+
+    events.on('worker:fatalError', ({ worker, error }) => {
+      this.logger.error({ err: error, workerId: worker.workerId }, 'A retention prune worker died');
+      supervisor.restart();
+    });
+
     try {
-      this.runner = await this.startRunner(events);
+      await supervisor.start();
     } catch (error) {
       await this.pool.end();
       this.pool = undefined;
@@ -89,7 +102,7 @@ export class RetentionWorker implements OnApplicationBootstrap, BeforeApplicatio
       );
     }
 
-    this.watch(this.runner);
+    this.supervisor = supervisor;
     this.liveness.start();
     this.logger.info(
       { schedule: pruneSchedule.match, ...this.config.retention },
@@ -98,15 +111,10 @@ export class RetentionWorker implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    const runner = this.runner;
+    const supervisor = this.supervisor;
 
-    this.runner = undefined;
-
-    if (runner) {
-      await runner.stop().catch((error: unknown) => {
-        this.logger.warn({ err: error }, 'Retention prune runner had already stopped');
-      });
-    }
+    this.supervisor = undefined;
+    await supervisor?.stop();
 
     await this.liveness?.stop();
     await this.pool?.end();
@@ -131,18 +139,6 @@ export class RetentionWorker implements OnApplicationBootstrap, BeforeApplicatio
           await this.prune.pruneAll(helpers.abortSignal);
         },
       },
-    });
-  }
-
-  // The runner's promise rejects when graphile-worker stops on an error; no prune runs after that.
-  private watch(runner: Runner): void {
-    runner.promise.catch((error: unknown) => {
-      if (this.runner === runner) {
-        this.logger.error(
-          { err: error },
-          'Retention prune runner stopped after a fatal error; restart the process',
-        );
-      }
     });
   }
 }
