@@ -8,7 +8,7 @@ import { BuiltService, buildService } from './support/built-service';
 import { createTestApp } from './support/create-test-app';
 import { shutdownLoadRoute } from './support/shutdown-load-route';
 import type { AcceptedRequest, LoadRequest } from './support/shutdown-load-route';
-import { TcpProxy } from './support/tcp-proxy';
+import { TcpProxy, throughProxy } from './support/tcp-proxy';
 import { appDatabaseUrl, testRedisUrl } from './support/test-database';
 
 interface Outcome {
@@ -21,14 +21,6 @@ interface Outcome {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function throughProxy(url: string, port: number): string {
-  const parsed = new URL(url);
-
-  parsed.port = String(port);
-
-  return parsed.toString();
-}
 
 function send(port: number, agent: Agent, load: LoadRequest, sequence: number): Promise<Outcome> {
   const sentAt = Date.now();

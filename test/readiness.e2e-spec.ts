@@ -2,16 +2,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { createTestApp } from './support/create-test-app';
 import { seedTenant } from './support/fixtures';
-import { TcpProxy } from './support/tcp-proxy';
+import { TcpProxy, throughProxy } from './support/tcp-proxy';
 import { appDatabaseUrl, testRedisUrl } from './support/test-database';
-
-function throughProxy(url: string, port: number): string {
-  const parsed = new URL(url);
-
-  parsed.port = String(port);
-
-  return parsed.toString();
-}
 
 async function timedReadiness(
   app: NestFastifyApplication,

@@ -8,16 +8,8 @@ import {
   waitForReply,
 } from './support/replies';
 import type { ReplyHarness } from './support/replies';
-import { TcpProxy } from './support/tcp-proxy';
+import { TcpProxy, throughProxy } from './support/tcp-proxy';
 import { appDatabaseUrl } from './support/test-database';
-
-function throughProxy(url: string, port: number): string {
-  const parsed = new URL(url);
-
-  parsed.port = String(port);
-
-  return parsed.toString();
-}
 
 async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -8,7 +8,7 @@ import { createTestApp } from './support/create-test-app';
 import { seedTenant } from './support/fixtures';
 import { waitFor } from './support/private-redis';
 import { RateLimitProbeModule } from './support/rate-limit-probe.module';
-import { TcpProxy } from './support/tcp-proxy';
+import { TcpProxy, throughProxy } from './support/tcp-proxy';
 import { testRedisUrl } from './support/test-database';
 
 const redisTimeoutMs = 120;
@@ -23,14 +23,6 @@ interface FloodRequest {
   url: string;
   remoteAddress: string;
   headers?: Record<string, string>;
-}
-
-function throughProxy(url: string, port: number): string {
-  const parsed = new URL(url);
-
-  parsed.port = String(port);
-
-  return parsed.toString();
 }
 
 function countOf(statuses: number[], status: number): number {

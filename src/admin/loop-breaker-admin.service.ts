@@ -27,7 +27,7 @@ export interface TenantLoopBreaker {
 
 /**
  * Shows and sets a tenant's loop-breaker thresholds. The spend guard reads them before every reply
- * and pauses a conversation whose contact answers too fast too often or repeats one text.
+ * and pauses a conversation whose contact replies too fast too often or repeats one text.
  */
 @Injectable()
 export class LoopBreakerAdminService {

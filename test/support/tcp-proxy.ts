@@ -94,3 +94,12 @@ class DelayedChunks extends Transform {
     void this.tail.then(() => callback());
   }
 }
+
+/** Returns the connection URL with its port replaced by the proxy's, so traffic goes through it. */
+export function throughProxy(url: string, port: number): string {
+  const parsed = new URL(url);
+
+  parsed.port = String(port);
+
+  return parsed.toString();
+}
