@@ -1,17 +1,11 @@
-import { EventEmitter } from 'node:events';
-
 import { Inject, Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
-import { run } from 'graphile-worker';
-import type { JobHelpers, Runner, WorkerEvents } from 'graphile-worker';
+import type { JobHelpers } from 'graphile-worker';
 import { PinoLogger } from 'nestjs-pino';
-import { Pool } from 'pg';
 
 import { AlertService } from '../alerts/alert.service';
 import { BlooioClient } from '../blooio/blooio-client';
-import { graphileLogger } from '../common/jobs/graphile-logger';
 import { SupervisedRunner } from '../common/jobs/supervised-runner';
-import { WorkerLiveness } from '../common/jobs/worker-liveness';
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
 import { parseReplyJobPayload, REPLY_TASK } from './reply-jobs';
@@ -30,8 +24,6 @@ const shutdownMarginMs = 2000;
 @Injectable()
 export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private supervisor?: SupervisedRunner;
-  private pool?: Pool;
-  private liveness?: WorkerLiveness;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -62,76 +54,41 @@ export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShu
       return;
     }
 
-    this.pool = new Pool({
-      connectionString: this.config.database.url,
-      max: settings.concurrency + 2,
-    });
-    this.liveness = new WorkerLiveness(this.pool, settings.staleAfterMs, this.logger);
-
-    const events: WorkerEvents = new EventEmitter();
     const supervisor = new SupervisedRunner(
-      'Reply worker',
-      () => this.startRunner(events),
+      {
+        name: 'Reply worker',
+        databaseUrl: this.config.database.url,
+        poolSize: settings.concurrency + 2,
+        staleAfterMs: settings.staleAfterMs,
+        runnerOptions: {
+          concurrency: settings.concurrency,
+          pollInterval: settings.pollIntervalMs,
+          parsedCronItems: [],
+          gracefulShutdownAbortTimeout: Math.max(
+            this.config.shutdown.timeoutMs - shutdownMarginMs,
+            1000,
+          ),
+          taskList: { [REPLY_TASK]: (payload, helpers) => this.runJob(payload, helpers) },
+        },
+        onFailure: (error, workerId) =>
+          this.alerts.raise({
+            kind: 'job_failed',
+            message: workerId
+              ? `A reply worker died after a fatal error; the job runner restarts: ${String(error)}`
+              : `Reply worker stopped after a fatal error; the job runner restarts: ${String(error)}`,
+            fingerprint: workerId ? 'reply_worker_fatal' : 'reply_worker_stopped',
+            details: workerId ? { workerId } : undefined,
+          }),
+      },
       this.logger,
-      (error) =>
-        this.alerts.raise({
-          kind: 'job_failed',
-          message: `Reply worker stopped after a fatal error; the job runner restarts: ${String(error)}`,
-          fingerprint: 'reply_worker_stopped',
-        }),
     );
 
-    events.on('worker:create', ({ worker }) => this.liveness?.add(worker.workerId));
-    events.on('worker:stop', ({ worker }) => this.liveness?.remove(worker.workerId));
-    events.on('worker:fatalError', ({ worker, error }) => {
-      this.logger.error({ err: error, workerId: worker.workerId }, 'A reply worker died');
-      this.alerts.raise({
-        kind: 'job_failed',
-        message: `A reply worker died after a fatal error; the job runner restarts: ${String(error)}`,
-        fingerprint: 'reply_worker_fatal',
-        details: { workerId: worker.workerId },
-      });
-      supervisor.restart();
-    });
-    events.on('pool:listen:error', ({ error }) => {
-      this.logger.warn({ err: error }, 'Job queue LISTEN connection failed; retrying');
-    });
-
-    try {
-      await supervisor.start();
-    } catch (error) {
-      await this.pool.end();
-      this.pool = undefined;
-      throw new Error(
-        `Starting the reply worker failed: ${String(error)}. If the job queue schema is missing, run npm run db:migrate as the owner role.`,
-      );
-    }
-
+    await supervisor.start();
     this.supervisor = supervisor;
-    this.liveness.start();
     this.logger.info(
       { concurrency: settings.concurrency, pollIntervalMs: settings.pollIntervalMs },
       'Reply worker started',
     );
-  }
-
-  private async startRunner(events: WorkerEvents): Promise<Runner> {
-    const settings = this.config.replies.worker;
-
-    return run({
-      pgPool: this.pool,
-      concurrency: settings.concurrency,
-      pollInterval: settings.pollIntervalMs,
-      noHandleSignals: true,
-      parsedCronItems: [],
-      gracefulShutdownAbortTimeout: Math.max(
-        this.config.shutdown.timeoutMs - shutdownMarginMs,
-        1000,
-      ),
-      logger: graphileLogger(this.logger),
-      events,
-      taskList: { [REPLY_TASK]: (payload, helpers) => this.runJob(payload, helpers) },
-    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -143,10 +100,6 @@ export class ReplyWorker implements OnApplicationBootstrap, BeforeApplicationShu
       this.logger.info('Reply worker stopping: waiting for running jobs');
       await supervisor.stop();
     }
-
-    await this.liveness?.stop();
-    await this.pool?.end();
-    this.pool = undefined;
   }
 
   private async runJob(payload: unknown, helpers: JobHelpers): Promise<void> {

@@ -1,15 +1,10 @@
-import { EventEmitter } from 'node:events';
-
 import { Inject, Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
-import { parseCronItems, run } from 'graphile-worker';
-import type { CronItem, Runner, WorkerEvents } from 'graphile-worker';
+import { parseCronItems } from 'graphile-worker';
+import type { CronItem } from 'graphile-worker';
 import { PinoLogger } from 'nestjs-pino';
-import { Pool } from 'pg';
 
-import { graphileLogger } from '../common/jobs/graphile-logger';
 import { SupervisedRunner } from '../common/jobs/supervised-runner';
-import { WorkerLiveness } from '../common/jobs/worker-liveness';
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
 import { RetentionPruneService } from './retention-prune.service';
@@ -50,8 +45,6 @@ export const pruneSchedule: CronItem = {
 @Injectable()
 export class RetentionWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private supervisor?: SupervisedRunner;
-  private pool?: Pool;
-  private liveness?: WorkerLiveness;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -68,42 +61,32 @@ export class RetentionWorker implements OnApplicationBootstrap, BeforeApplicatio
       return;
     }
 
-    this.pool = new Pool({ connectionString: this.config.database.url, max: 3 });
-    this.liveness = new WorkerLiveness(
-      this.pool,
-      this.config.replies.worker.staleAfterMs,
-      this.logger,
-    );
-
-    const events: WorkerEvents = new EventEmitter();
-
-    events.on('worker:create', ({ worker }) => this.liveness?.add(worker.workerId));
-    events.on('worker:stop', ({ worker }) => this.liveness?.remove(worker.workerId));
-
     const supervisor = new SupervisedRunner(
-      'Retention prune runner',
-      () => this.startRunner(events),
+      {
+        name: 'Retention prune runner',
+        databaseUrl: this.config.database.url,
+        poolSize: 3,
+        staleAfterMs: this.config.replies.worker.staleAfterMs,
+        runnerOptions: {
+          concurrency: 1,
+          pollInterval: pollIntervalMs,
+          parsedCronItems: parseCronItems([pruneSchedule]),
+          gracefulShutdownAbortTimeout: Math.max(
+            this.config.shutdown.timeoutMs - shutdownMarginMs,
+            1000,
+          ),
+          taskList: {
+            [PRUNE_TASK]: async (_payload, helpers) => {
+              await this.prune.pruneAll(helpers.abortSignal);
+            },
+          },
+        },
+      },
       this.logger,
-      () => undefined,
     );
 
-    events.on('worker:fatalError', ({ worker, error }) => {
-      this.logger.error({ err: error, workerId: worker.workerId }, 'A retention prune worker died');
-      supervisor.restart();
-    });
-
-    try {
-      await supervisor.start();
-    } catch (error) {
-      await this.pool.end();
-      this.pool = undefined;
-      throw new Error(
-        `Starting the retention prune failed: ${String(error)}. If the job queue schema is missing, run npm run db:migrate as the owner role.`,
-      );
-    }
-
+    await supervisor.start();
     this.supervisor = supervisor;
-    this.liveness.start();
     this.logger.info(
       { schedule: pruneSchedule.match, ...this.config.retention },
       'Retention prune scheduled',
@@ -115,30 +98,5 @@ export class RetentionWorker implements OnApplicationBootstrap, BeforeApplicatio
 
     this.supervisor = undefined;
     await supervisor?.stop();
-
-    await this.liveness?.stop();
-    await this.pool?.end();
-    this.pool = undefined;
-  }
-
-  private startRunner(events: WorkerEvents): Promise<Runner> {
-    return run({
-      pgPool: this.pool,
-      concurrency: 1,
-      pollInterval: pollIntervalMs,
-      noHandleSignals: true,
-      parsedCronItems: parseCronItems([pruneSchedule]),
-      gracefulShutdownAbortTimeout: Math.max(
-        this.config.shutdown.timeoutMs - shutdownMarginMs,
-        1000,
-      ),
-      logger: graphileLogger(this.logger),
-      events,
-      taskList: {
-        [PRUNE_TASK]: async (_payload, helpers) => {
-          await this.prune.pruneAll(helpers.abortSignal);
-        },
-      },
-    });
   }
 }
