@@ -30,6 +30,9 @@ function createRedis(config: AppConfig): RedisClient {
     commandTimeout: 500,
     retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
     lazyConnect: false,
+    // Commands issued in the same tick go out in one write: under load the rate-limit calls of
+    // concurrent requests share a syscall instead of paying one each.
+    enableAutoPipelining: true,
   });
 
   let isDown = false;
