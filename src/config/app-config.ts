@@ -8,6 +8,10 @@ export interface DatabaseConfig {
   queryTimeoutMs: number;
   setRole?: string;
   embeddedDataDir: string;
+  /** Received messages stored per call of store_inbound_messages; 1 stores each alone. */
+  ingestBatchSize: number;
+  /** Calls storing received messages at once, each on its own pooled connection. */
+  ingestConcurrency: number;
 }
 
 export interface LoggingConfig {

@@ -60,6 +60,20 @@ export class Environment {
   @Max(600000)
   DATABASE_QUERY_TIMEOUT_MS = 10000;
 
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  INGEST_BATCH_SIZE = 32;
+
+  // Unset means half the pool, so the tenant API and the jobs keep connections under a flood.
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  INGEST_CONCURRENCY?: number;
+
   // Role switched to with SET LOCAL ROLE in each transaction. Needed only when the login role
   // cannot be the application role itself, as with the embedded database.
   @IsOptional()

@@ -47,6 +47,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       queryTimeoutMs: environment.DATABASE_QUERY_TIMEOUT_MS,
       setRole: environment.DATABASE_SET_ROLE,
       embeddedDataDir: environment.EMBEDDED_DATA_DIR,
+      ingestBatchSize: environment.INGEST_BATCH_SIZE,
+      ingestConcurrency:
+        environment.INGEST_CONCURRENCY ??
+        Math.max(1, Math.floor(environment.DATABASE_POOL_SIZE / 2)),
     },
     redisUrl: environment.REDIS_URL,
     encryptionKey: environment.APP_ENCRYPTION_KEY

@@ -1,5 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 
+import { BatchLoader } from '../common/batching/batch-loader';
+import { LogSampler } from '../common/logging/log-sampler';
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
 import { sqlStateOf } from '../database/database-errors';
@@ -9,11 +12,17 @@ import type { InboundMessageInput, StoredInboundMessage } from './inbound-messag
 /** The SQLSTATE store_inbound_message raises when the provider message id is already stored. */
 const messageAlreadyStored = 'AI409';
 
+const failureLogIntervalMs = 10_000;
+
 interface StoreRow {
   outcome: 'stored' | 'duplicate';
   contact_id: string | null;
   conversation_id: string | null;
   message_id: string | null;
+}
+
+interface BatchRow extends StoreRow {
+  idx: number;
 }
 
 /** A delivery's source and its key in the webhook inbox (webhook_events). */
@@ -22,28 +31,97 @@ export interface InboundDelivery {
   dedupKey: string;
 }
 
+interface PendingMessage {
+  delivery: InboundDelivery;
+  input: InboundMessageInput;
+}
+
+type StoreResult = StoredInboundMessage | undefined;
+
+function toStored(row: StoreRow | undefined): StoreResult {
+  if (row?.outcome !== 'stored' || !row.contact_id || !row.conversation_id || !row.message_id) {
+    return undefined;
+  }
+
+  return {
+    contactId: row.contact_id,
+    conversationId: row.conversation_id,
+    messageId: row.message_id,
+  };
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function lockOrderKey({ input }: PendingMessage): string {
+  return `${input.tenantId} ${input.contact.value} ${input.chatAddress} ${input.ourNumber}`;
+}
+
+function toBatchElement({ delivery, input }: PendingMessage): Record<string, unknown> {
+  return {
+    tenantId: input.tenantId,
+    source: delivery.source,
+    dedupKey: delivery.dedupKey,
+    contactKind: input.contact.kind,
+    contactValue: input.contact.value,
+    chatAddress: input.chatAddress,
+    ourNumber: input.ourNumber,
+    providerMessageId: input.providerMessageId,
+    protocol: input.protocol ?? null,
+    body: input.body,
+    attachments: input.attachments,
+    receivedAt: input.receivedAt.toISOString(),
+    replyState: input.replyState,
+  };
+}
+
 /**
- * Records a received message with one call of the SQL function store_inbound_message (migration
- * 20261205000000). The function claims the delivery's inbox key, upserts the contact and the
- * conversation, inserts the message and queues the reply job of a message awaiting one. It does
- * all that in one transaction under the tenant's row-level security, so whatever must happen
- * atomically with storing a message belongs in that function.
+ * Records received messages with the SQL functions store_inbound_message (one message, migration
+ * 20261205000000) and store_inbound_messages (a batch, migration 20261205003000). For each message
+ * the function claims the delivery's inbox key, upserts the contact and the conversation, inserts
+ * the message and queues the reply job of a message awaiting one, all in one transaction under the
+ * tenant's row-level security. Whatever must happen atomically with storing a message belongs in
+ * store_inbound_message.
+ *
+ * Messages that arrive while INGEST_CONCURRENCY calls are already running wait and are stored
+ * together, up to INGEST_BATCH_SIZE per call, so under load a commit serves many messages.
  */
 @Injectable()
 export class InboundMessageStore {
+  private readonly batches?: BatchLoader<PendingMessage, StoreResult>;
+  private readonly failures = new LogSampler(failureLogIntervalMs);
+
   constructor(
     private readonly db: TenantDatabase,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext(InboundMessageStore.name);
+
+    const { ingestBatchSize, ingestConcurrency, setRole } = config.database;
+
+    // With DATABASE_SET_ROLE every statement needs a transaction that sets the role, which a
+    // batch spanning tenants cannot have.
+    if (ingestBatchSize > 1 && !setRole) {
+      this.batches = new BatchLoader((messages) => this.storeBatch(messages), {
+        maxBatchSize: ingestBatchSize,
+        concurrency: ingestConcurrency,
+      });
+    }
+  }
 
   /**
    * Stores the message and returns its ids. Returns undefined, and changes nothing, when the
    * delivery's key was claimed before or the provider message id is already stored.
    */
-  async store(
-    delivery: InboundDelivery,
-    input: InboundMessageInput,
-  ): Promise<StoredInboundMessage | undefined> {
+  store(delivery: InboundDelivery, input: InboundMessageInput): Promise<StoreResult> {
+    const message = { delivery, input };
+
+    return this.batches ? this.batches.load(message) : this.storeOne(message);
+  }
+
+  private async storeOne({ delivery, input }: PendingMessage): Promise<StoreResult> {
     const row = await this.db
       .selfScoped(input.tenantId, async (client) => {
         const rows = await client.$queryRaw<StoreRow[]>`
@@ -66,14 +144,69 @@ export class InboundMessageStore {
         throw error;
       });
 
-    if (row?.outcome !== 'stored' || !row.contact_id || !row.conversation_id || !row.message_id) {
-      return undefined;
+    return toStored(row);
+  }
+
+  private async storeBatch(
+    messages: readonly PendingMessage[],
+  ): Promise<Array<StoreResult | Error>> {
+    if (messages.length === 1) {
+      return [await this.storeOne(messages[0]).catch(toError)];
     }
 
-    return {
-      contactId: row.contact_id,
-      conversationId: row.conversation_id,
-      messageId: row.message_id,
-    };
+    try {
+      return await this.storeMany(messages);
+    } catch (error) {
+      // One message can fail a whole batch (a deleted tenant, a value the database refuses), so
+      // each is tried alone and only the faulty one fails.
+      this.logBatchFailure(error, messages.length);
+
+      return Promise.all(messages.map((message) => this.storeOne(message).catch(toError)));
+    }
+  }
+
+  private async storeMany(messages: readonly PendingMessage[]): Promise<StoreResult[]> {
+    // Every batch takes its row locks in the same order, so two batches that touch the same
+    // contacts wait for each other instead of deadlocking.
+    const order = messages
+      .map((message, index) => ({ key: lockOrderKey(message), index }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map(({ index }) => index);
+    const elements = JSON.stringify(order.map((index) => toBatchElement(messages[index])));
+    const tenantIds = [...new Set(messages.map(({ input }) => input.tenantId))];
+
+    const rows = await this.db.selfScopedBatch(
+      tenantIds,
+      (client) =>
+        client.$queryRaw<BatchRow[]>`
+        SELECT idx, outcome, contact_id, conversation_id, message_id
+        FROM public.store_inbound_messages(
+          ${elements}::jsonb, ${this.config.replies.worker.maxAttempts}::int)`,
+    );
+
+    // A message without its row would be answered as a duplicate and never stored.
+    if (rows.length !== messages.length) {
+      throw new Error(`store_inbound_messages returned ${rows.length} rows for ${messages.length}`);
+    }
+
+    const results: StoreResult[] = new Array<StoreResult>(messages.length);
+
+    for (const row of rows) {
+      results[order[row.idx - 1]] = toStored(row);
+    }
+
+    return results;
+  }
+
+  private logBatchFailure(error: unknown, size: number): void {
+    const sqlState = sqlStateOf(error) ?? 'none';
+    const skipped = this.failures.sample(sqlState);
+
+    if (skipped !== undefined) {
+      this.logger.warn(
+        { sqlState, size, skipped },
+        'A batch of received messages failed; storing them one by one',
+      );
+    }
   }
 }

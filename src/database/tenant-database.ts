@@ -66,6 +66,26 @@ export class TenantDatabase {
     return work(this.prisma);
   }
 
+  /**
+   * Runs one statement that sets `app.tenant_id` itself for each of several tenants in turn, such
+   * as a call of store_inbound_messages. Not available with DATABASE_SET_ROLE, whose role is set
+   * per transaction.
+   */
+  async selfScopedBatch<T>(
+    tenantIds: readonly string[],
+    work: (client: SelfScopedClient) => Promise<T>,
+  ): Promise<T> {
+    if (tenantIds.length === 0 || !tenantIds.every((tenantId) => uuidPattern.test(tenantId))) {
+      throw new MissingTenantError('A tenant statement needs a tenant id (uuid) for each row');
+    }
+
+    if (this.config.database.setRole) {
+      throw new Error('Batched tenant statements are not available with DATABASE_SET_ROLE');
+    }
+
+    return work(this.prisma);
+  }
+
   private async setTenant(tx: TenantTransaction, tenantId: string): Promise<void> {
     const role = this.config.database.setRole;
 

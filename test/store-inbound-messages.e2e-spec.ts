@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Client } from 'pg';
+
+import type { InboundMessageInput } from '../src/conversations/inbound-message';
+import { InboundMessageStore } from '../src/conversations/inbound-message.store';
+import { TenantDatabase } from '../src/database/tenant-database';
+import { createTestApp } from './support/create-test-app';
+import { seedTenant } from './support/fixtures';
+import type { SeededTenant } from './support/fixtures';
+import { queryRows } from './support/row-counts';
+import { appDatabaseUrl, connectAs } from './support/test-database';
+
+const batchCall = `
+  SELECT idx, outcome, message_id FROM store_inbound_messages($1::jsonb, 5) ORDER BY idx`;
+
+function element(tenant: SeededTenant, providerMessageId: string, dedupKey = providerMessageId) {
+  return {
+    tenantId: tenant.tenantId,
+    source: 'blooio',
+    dedupKey,
+    contactKind: 'phone',
+    contactValue: '+14155550101',
+    chatAddress: '+14155550101',
+    ourNumber: tenant.receivingNumber,
+    providerMessageId,
+    protocol: null,
+    body: 'hello',
+    attachments: [],
+    receivedAt: new Date().toISOString(),
+    replyState: 'awaiting_reply',
+  };
+}
+
+describe('store_inbound_messages, called as the application role', () => {
+  let tenant: SeededTenant;
+  let other: SeededTenant;
+  let client: Client;
+
+  beforeAll(async () => {
+    [tenant, other] = await Promise.all([seedTenant(), seedTenant()]);
+    client = await connectAs(appDatabaseUrl);
+  });
+
+  afterAll(async () => {
+    await client.end();
+  });
+
+  it('stores each message under its own tenant and leaves no tenant on the connection', async () => {
+    const [first, second] = [`msg_${randomUUID()}`, `msg_${randomUUID()}`];
+    const { rows } = await client.query(batchCall, [
+      JSON.stringify([element(tenant, first), element(other, second)]),
+    ]);
+    const after = await client.query<{ setting: string | null }>(
+      `SELECT current_setting('app.tenant_id', true) AS setting`,
+    );
+    const stored = await queryRows(
+      `SELECT m.provider_message_id AS id, m.tenant_id AS message, c.tenant_id AS conversation,
+        e.tenant_id AS inbox
+       FROM messages m JOIN conversations c ON c.id = m.conversation_id
+       JOIN webhook_events e ON e.dedup_key = m.provider_message_id
+       WHERE m.provider_message_id IN ($1, $2) ORDER BY m.tenant_id = $3 DESC`,
+      [first, second, tenant.tenantId],
+    );
+
+    expect(rows.map((row) => row.outcome)).toEqual(['stored', 'stored']);
+    expect(after.rows[0].setting ?? '').toBe('');
+    expect(stored).toEqual([
+      {
+        id: first,
+        message: tenant.tenantId,
+        conversation: tenant.tenantId,
+        inbox: tenant.tenantId,
+      },
+      { id: second, message: other.tenantId, conversation: other.tenantId, inbox: other.tenantId },
+    ]);
+  });
+
+  it('answers duplicate for a stored message and keeps the rest of the batch', async () => {
+    const [known, fresh] = [`msg_${randomUUID()}`, `msg_${randomUUID()}`];
+
+    await client.query(batchCall, [JSON.stringify([element(tenant, known)])]);
+    const { rows } = await client.query(batchCall, [
+      JSON.stringify([element(tenant, known, `${known}:again`), element(tenant, fresh)]),
+    ]);
+    const claims = await queryRows(
+      'SELECT dedup_key FROM webhook_events WHERE dedup_key IN ($1, $2, $3) ORDER BY dedup_key',
+      [known, `${known}:again`, fresh],
+    );
+
+    expect(rows.map((row) => row.outcome)).toEqual(['duplicate', 'stored']);
+    expect(claims.map((claim) => claim.dedup_key)).toEqual([known, fresh].sort());
+  });
+
+  it('stores a delivery repeated within one batch once', async () => {
+    const id = `msg_${randomUUID()}`;
+    const { rows } = await client.query(batchCall, [
+      JSON.stringify([element(tenant, id), element(tenant, id)]),
+    ]);
+    const stored = await queryRows('SELECT id FROM messages WHERE provider_message_id = $1', [id]);
+
+    expect(rows.map((row) => row.outcome)).toEqual(['stored', 'duplicate']);
+    expect(stored).toHaveLength(1);
+  });
+
+  it('refuses to run inside a tenant-scoped transaction', async () => {
+    const id = `msg_${randomUUID()}`;
+
+    await client.query('BEGIN');
+    await client.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenant.tenantId]);
+    const failure = await client
+      .query(batchCall, [JSON.stringify([element(tenant, id)])])
+      .then(() => undefined)
+      .catch((error: { code?: string }) => error.code);
+
+    await client.query('ROLLBACK');
+    const stored = await queryRows('SELECT id FROM messages WHERE provider_message_id = $1', [id]);
+
+    expect(failure).toBe('42501');
+    expect(stored).toEqual([]);
+  });
+});
+
+describe('InboundMessageStore under concurrent messages', () => {
+  let app: NestFastifyApplication;
+  let store: InboundMessageStore;
+  let database: TenantDatabase;
+  let tenant: SeededTenant;
+
+  beforeAll(async () => {
+    app = await createTestApp({ env: { INGEST_BATCH_SIZE: '8', INGEST_CONCURRENCY: '1' } });
+    store = app.get(InboundMessageStore);
+    database = app.get(TenantDatabase);
+    tenant = await seedTenant();
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  function input(tenantId: string, providerMessageId: string, phone: string): InboundMessageInput {
+    return {
+      tenantId,
+      contact: { kind: 'phone', value: phone },
+      chatAddress: phone,
+      ourNumber: tenant.receivingNumber,
+      providerMessageId,
+      body: 'hello',
+      attachments: [],
+      receivedAt: new Date(),
+      replyState: 'awaiting_reply',
+    };
+  }
+
+  it('stores 30 concurrent messages in batches of at most 8, each once', async () => {
+    const batches = jest.spyOn(database, 'selfScopedBatch');
+    const singles = jest.spyOn(database, 'selfScoped');
+    const ids = Array.from({ length: 25 }, () => `msg_${randomUUID()}`);
+    const sent = [...ids, ...ids.slice(0, 5)];
+    const results = await Promise.all(
+      sent.map((id, index) =>
+        store.store(
+          { source: 'blooio', dedupKey: id },
+          input(tenant.tenantId, id, `+1415555${String(1000 + (index % 7))}`),
+        ),
+      ),
+    );
+    const stored = await queryRows(
+      'SELECT count(*)::int AS messages, count(DISTINCT provider_message_id)::int AS ids FROM messages WHERE provider_message_id = ANY($1)',
+      [ids],
+    );
+
+    expect(batches).toHaveBeenCalledTimes(4);
+    expect(singles).not.toHaveBeenCalled();
+    expect(results.filter((result) => result !== undefined)).toHaveLength(25);
+    expect(stored).toEqual([{ messages: 25, ids: 25 }]);
+  });
+
+  it('stores the rest of a batch that one message fails', async () => {
+    const ids = Array.from({ length: 4 }, () => `msg_${randomUUID()}`);
+    const unknownTenant = randomUUID();
+    const results = await Promise.allSettled(
+      ids.map((id, index) =>
+        store.store(
+          { source: 'blooio', dedupKey: id },
+          input(index === 2 ? unknownTenant : tenant.tenantId, id, '+14155551999'),
+        ),
+      ),
+    );
+    const stored = await queryRows(
+      'SELECT provider_message_id AS id FROM messages WHERE provider_message_id = ANY($1) ORDER BY id',
+      [ids],
+    );
+
+    expect(results.map((result) => result.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(stored.map((row) => row.id)).toEqual([ids[0], ids[1], ids[3]].sort());
+  });
+});
