@@ -91,3 +91,28 @@ function oneCallOf(replyState: 'none' | 'awaiting_reply') {
 
 export const oneCall = oneCallOf('none');
 export const oneCallWithJob = oneCallOf('awaiting_reply');
+
+/**
+ * Ten messages in one call of store_inbound_messages, each with its reply job: what the service
+ * sends when messages wait for a free connection. `:r` and `:c` vary per message by offset.
+ */
+export function batchOfTen(tenantId: string, tenantIndex: number, ourNumber: string): string {
+  const elements = Array.from({ length: 10 }, (_, offset) => {
+    const id = `'pgbench-' || CAST(:r::bigint + ${offset} AS text)`;
+    const phone = `'+1415555' || lpad(CAST(:t * 100 + (:c + ${offset}) % 100 AS text), 4, '0')`;
+
+    return `jsonb_build_object('tenantId', '${tenantId}'::text, 'source', 'blooio'::text,
+      'dedupKey', ${id} || ':' || 'message.received', 'contactKind', 'phone'::text,
+      'contactValue', ${phone}, 'chatAddress', ${phone}, 'ourNumber', '${ourNumber}'::text,
+      'providerMessageId', ${id}, 'protocol', 'imessage'::text,
+      'body', 'Hi, can I book a cleaning next week?'::text, 'attachments', '[]'::jsonb,
+      'receivedAt', now(), 'replyState', 'awaiting_reply'::text)`;
+  });
+
+  return [
+    `\\set t ${tenantIndex}`,
+    '\\set c random(0, 99)',
+    '\\set r random(1, 1000000000000)',
+    `SELECT count(*) FROM store_inbound_messages(jsonb_build_array(${elements.join(',\n')}), 5);`,
+  ].join('\n');
+}

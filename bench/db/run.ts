@@ -6,7 +6,13 @@ import { appUrl, resultsDir, serverCpu } from '../support/bench-config';
 import { cpuSeconds, loadAverage, postmasterPid } from '../support/cpu-usage';
 import { readFixture } from '../support/seed';
 import { median } from '../support/summary';
-import { fiveStatements, oneCall, oneCallWithJob, sevenStatements } from './ingest-transactions';
+import {
+  batchOfTen,
+  fiveStatements,
+  oneCall,
+  oneCallWithJob,
+  sevenStatements,
+} from './ingest-transactions';
 
 /**
  * PostgreSQL's own ingest ceiling, measured with pgbench as aias_app: the transaction of seven
@@ -22,7 +28,9 @@ const variants = {
   'five-statements': fiveStatements,
   'one-call': oneCall,
   'one-call-with-job': oneCallWithJob,
+  'batch-of-10': batchOfTen,
 };
+const messagesPerTransaction: Record<string, number> = { 'batch-of-10': 10 };
 // extended: unnamed statements, parsed and planned on every call, as node-postgres sends them by
 // default; prepared: named statements, parsed once per connection.
 const modes = ['extended', 'prepared'] as const;
@@ -34,6 +42,8 @@ interface PgbenchResult {
   transactionsPerSecond: number;
   latencyMs: number;
   databaseMicrosPerTransaction: number;
+  messagesPerSecond: number;
+  databaseMicrosPerMessage: number;
   loadAverage: string;
 }
 
@@ -92,30 +102,34 @@ function main(): void {
       for (const mode of modes) {
         const started = loadAverage();
         const { tps, latencyMs, cpu } = runPgbench(scripts, mode);
+        const messages = messagesPerTransaction[variant] ?? 1;
+        const cpuPerTransaction = (cpu * 1e6) / Math.max(1, tps * durationSeconds);
         const result = {
           variant,
           mode,
           repeat,
           transactionsPerSecond: Math.round(tps),
           latencyMs,
-          databaseMicrosPerTransaction: Math.round(
-            (cpu * 1e6) / Math.max(1, tps * durationSeconds),
-          ),
+          databaseMicrosPerTransaction: Math.round(cpuPerTransaction),
+          messagesPerSecond: Math.round(tps * messages),
+          databaseMicrosPerMessage: Math.round(cpuPerTransaction / messages),
           loadAverage: started,
         };
 
         results.push(result);
         console.log(
           `pgbench ${variant} ${mode}#${repeat}: ${result.transactionsPerSecond} tx/s, ` +
-            `latency ${latencyMs} ms, PostgreSQL ${result.databaseMicrosPerTransaction} µs CPU/tx, load ${started}`,
+            `${result.messagesPerSecond} messages/s, latency ${latencyMs} ms, ` +
+            `PostgreSQL ${result.databaseMicrosPerTransaction} µs CPU/tx ` +
+            `(${result.databaseMicrosPerMessage} per message), load ${started}`,
         );
       }
     }
   }
 
   const lines = [
-    '| transaction | protocol | tx/s (median) | PostgreSQL µs CPU/tx (median) | load (1 min) |',
-    '| --- | --- | ---: | ---: | --- |',
+    '| transaction | protocol | tx/s | messages/s | PostgreSQL µs CPU/tx | µs CPU/message | load (1 min) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
   ];
 
   for (const variant of Object.keys(variants)) {
@@ -124,7 +138,10 @@ function main(): void {
 
       lines.push(
         `| ${variant} | ${mode} | ${median(group.map((r) => r.transactionsPerSecond))} | ` +
-          `${median(group.map((r) => r.databaseMicrosPerTransaction))} | ${group.map((r) => r.loadAverage.split(' ')[0]).join(', ')} |`,
+          `${median(group.map((r) => r.messagesPerSecond))} | ` +
+          `${median(group.map((r) => r.databaseMicrosPerTransaction))} | ` +
+          `${median(group.map((r) => r.databaseMicrosPerMessage))} | ` +
+          `${group.map((r) => r.loadAverage.split(' ')[0]).join(', ')} |`,
       );
     }
   }
