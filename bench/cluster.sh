@@ -2,11 +2,11 @@
 # Starts or stops the benchmark's own PostgreSQL cluster and Redis server on 127.0.0.1, pinned to
 # one core, so load never reaches the shared servers and pg_stat_statements can be preloaded.
 #   bench/cluster.sh start|stop|status
-# BENCH_PG_PORT (default 35438), BENCH_REDIS_PORT (default 16388), BENCH_DIR (default /tmp/aias-bench)
+# BENCH_PG_PORT (default 25438), BENCH_REDIS_PORT (default 16388), BENCH_DIR (default /tmp/aias-bench)
 # and BENCH_DB_CPU (default 0) override the defaults. Runs PostgreSQL as the postgres OS user.
 set -euo pipefail
 
-pg_port="${BENCH_PG_PORT:-35438}"
+pg_port="${BENCH_PG_PORT:-25438}"
 redis_port="${BENCH_REDIS_PORT:-16388}"
 base="${BENCH_DIR:-/tmp/aias-bench}"
 cpu="${BENCH_DB_CPU:-0}"

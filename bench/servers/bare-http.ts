@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
  * The ceiling: a node:http server that reads the request body and responds 200 with a small JSON
  * body, doing no other work. No Node service on this machine can respond faster than this.
  */
-const port = Number(process.env.PORT ?? 38084);
+const port = Number(process.env.PORT ?? 28084);
 const responseBody = JSON.stringify({ status: 'stored' });
 
 const server = createServer((request, response) => {

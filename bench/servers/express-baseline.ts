@@ -18,7 +18,7 @@ import { toContactAddress, toPossibleE164 } from '../../src/common/phone/phone-n
  * one round trip each). With BASELINE_SECRET_CACHE=1 it keeps tenants and secrets in memory
  * instead, the cheapest rejection this design allows. It has no rate limit and queues no reply job.
  */
-const port = Number(process.env.PORT ?? 38083);
+const port = Number(process.env.PORT ?? 28083);
 const toleranceSeconds = 300;
 const isSecretCached = process.env.BASELINE_SECRET_CACHE === '1';
 const pool = new Pool({

@@ -7,7 +7,7 @@ export const repoDir = path.resolve(benchDir, '..');
 export const resultsDir = path.join(benchDir, 'results');
 export const logsDir = path.join(resultsDir, 'logs');
 
-const pgPort = Number(process.env.BENCH_PG_PORT ?? 35438);
+const pgPort = Number(process.env.BENCH_PG_PORT ?? 25438);
 
 export const redisPort = Number(process.env.BENCH_REDIS_PORT ?? 16388);
 export const redisUrl = `redis://127.0.0.1:${redisPort}/0`;
@@ -16,13 +16,16 @@ export const adminUrl = `postgresql://postgres@127.0.0.1:${pgPort}/postgres`;
 export const superuserUrl = `postgresql://postgres@127.0.0.1:${pgPort}/${databaseName}`;
 export const appUrl = `postgresql://aias_app@127.0.0.1:${pgPort}/${databaseName}`;
 
-/** The HTTP servers under test; each port contains 8, this benchmark's number on the machine. */
+/**
+ * The HTTP servers under test. The ports lie below Linux's ephemeral range (32768–60999), where an
+ * outgoing connection could hold one and the next server to start on it would fail (EADDRINUSE).
+ */
 export const ports = {
-  nestFastify: 38081,
-  nestExpress: 38082,
-  expressBaseline: 38083,
-  bareHttp: 38084,
-  nestFastifyBefore: 38085,
+  nestFastify: 28081,
+  nestExpress: 28082,
+  expressBaseline: 28083,
+  bareHttp: 28084,
+  nestFastifyBefore: 28085,
 } as const;
 
 /** Core of the server under test; the load generator, PostgreSQL and Redis run on the other one. */
