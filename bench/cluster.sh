@@ -40,7 +40,9 @@ CONF
   fi
 
   if ! as_postgres "$pg_bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    as_postgres taskset -c "$cpu" "$pg_bin/pg_ctl" -D "$data" -l "$base/pg.log" -w start >/dev/null
+    # The port is passed at each start, so a cluster made with another BENCH_PG_PORT follows it.
+    as_postgres taskset -c "$cpu" "$pg_bin/pg_ctl" -D "$data" -l "$base/pg.log" -o "-p $pg_port" \
+      -w start >/dev/null
   fi
 
   if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
