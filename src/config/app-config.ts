@@ -20,6 +20,8 @@ export interface LoggingConfig {
   file?: { path: string; size: string; frequency: 'daily' | 'hourly'; keep: number };
   /** Bytes of stdout log lines collected before one write. Zero writes every line at once. */
   bufferBytes: number;
+  /** Shortest gap between two logged 401 (or 429) responses; 0 logs every one. */
+  rejectionSampleMs: number;
 }
 
 export interface ReplyWorkerConfig {

@@ -121,6 +121,12 @@ export class Environment {
   @Max(1048576)
   LOG_BUFFER_BYTES = 4096;
 
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(3600000)
+  LOG_REJECTION_SAMPLE_MS = 100;
+
   @IsString()
   GIT_COMMIT = 'unknown';
 

@@ -68,6 +68,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
           }
         : undefined,
       bufferBytes: environment.LOG_BUFFER_BYTES,
+      rejectionSampleMs: environment.LOG_REJECTION_SAMPLE_MS,
     },
     trustedProxyHops: environment.TRUSTED_PROXY_HOPS,
     shutdown: {

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { Module, RequestMethod } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Params } from 'nestjs-pino';
-import type { DestinationStream, TransportTargetOptions } from 'pino';
+import type { Bindings, DestinationStream, TransportTargetOptions } from 'pino';
 
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
 import { redactPaths } from './redact-paths';
+import { RejectionLogSampler } from './rejection-log-sampler';
 import { redactUrl } from './redact-url';
 import { stdoutDestination } from './stdout-destination';
 
@@ -53,6 +54,8 @@ function transportTargets(config: AppConfig): TransportTargetOptions[] | undefin
 
 export function loggerParams(config: AppConfig, destination?: DestinationStream): Params {
   const targets = destination ? undefined : transportTargets(config);
+  const { rejectionSampleMs } = config.logging;
+  const rejections = rejectionSampleMs > 0 ? new RejectionLogSampler(rejectionSampleMs) : undefined;
 
   return {
     pinoHttp: {
@@ -71,6 +74,12 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
         // and serialising and redacting them on every line costs CPU for nothing.
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
+      ...(rejections && {
+        customLogLevel: (_req: IncomingMessage, res: ServerResponse) => rejections.levelFor(res),
+        // Returns undefined when there is nothing to add, so pino-http adds no child logger.
+        customProps: (_req: IncomingMessage, res: ServerResponse) =>
+          rejections.fieldsFor(res) as Bindings,
+      }),
       transport: targets ? { targets } : undefined,
       // Transports write from a worker thread, and plain stdout is written from this thread.
       stream: destination ?? (targets ? undefined : stdoutDestination(config.logging.bufferBytes)),
