@@ -38,7 +38,7 @@ describe('Request lines of rejected requests', () => {
       await app.close();
     });
 
-    it('logs one 401 per interval, counting the others, and every accepted request', async () => {
+    it('samples 401 lines per interval', async () => {
       const forge = () => postSigned(app, 'whsec_forged', inboundPayload(tenant.receivingNumber));
       const start = logs.lines.length;
 

@@ -47,7 +47,7 @@ describe('store_inbound_messages, called as the application role', () => {
     await client.end();
   });
 
-  it('stores each message under its own tenant and leaves no tenant on the connection', async () => {
+  it('scopes each message to its own tenant', async () => {
     const [first, second] = [`msg_${randomUUID()}`, `msg_${randomUUID()}`];
     const { rows } = await client.query(batchCall, [
       JSON.stringify([element(tenant, first), element(other, second)]),
@@ -77,7 +77,7 @@ describe('store_inbound_messages, called as the application role', () => {
     ]);
   });
 
-  it('answers duplicate for a stored message and keeps the rest of the batch', async () => {
+  it('keeps the batch around a duplicate', async () => {
     const [known, fresh] = [`msg_${randomUUID()}`, `msg_${randomUUID()}`];
 
     await client.query(batchCall, [JSON.stringify([element(tenant, known)])]);

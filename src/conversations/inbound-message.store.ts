@@ -157,7 +157,7 @@ export class InboundMessageStore {
     try {
       return await this.storeMany(messages);
     } catch (error) {
-      // One message can fail a whole batch (a deleted tenant, a value the database refuses), so
+      // One message can fail a whole batch (a deleted tenant, a value the database rejects), so
       // each is tried alone and only the faulty one fails.
       this.logBatchFailure(error, messages.length);
 

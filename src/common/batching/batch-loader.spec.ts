@@ -5,7 +5,7 @@ interface Deferred {
   finish: () => void;
 }
 
-/** A BatchLoader whose batches stay open until the test finishes them. */
+/** Builds a BatchLoader whose batches stay open until the test finishes them. */
 function controlledLoader(options: { maxBatchSize: number; concurrency: number }) {
   const batches: Deferred[] = [];
   const loader = new BatchLoader<string, string>(

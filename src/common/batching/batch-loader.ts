@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 
 export interface BatchLoaderOptions {
-  /** Items per batch at most. */
+  /** Maximum items per batch. */
   maxBatchSize: number;
-  /** Batches running at once at most. */
+  /** Maximum batches running at once. */
   concurrency: number;
 }
 
