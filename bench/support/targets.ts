@@ -43,6 +43,19 @@ function serviceEnv(fixture: BenchFixture, runTag: string): Record<string, strin
   };
 }
 
+/**
+ * Reads extra variables for one target from a variable such as
+ * BENCH_SERVICE_ENV="INGEST_CONCURRENCY=2 NODE_OPTIONS=--max-semi-space-size=64", so two settings of
+ * the same build can be compared in one run (with BENCH_BEFORE_REF=HEAD and BENCH_BEFORE_ENV).
+ */
+function extraEnv(variable: string): Record<string, string> {
+  const pairs = (process.env[variable] ?? '').split(' ').filter((pair) => pair.includes('='));
+
+  return Object.fromEntries(
+    pairs.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
+}
+
 /** Builds the spec of one server under test; `env` overrides the defaults (for example low limits). */
 export function targetSpec(
   name: TargetName,
@@ -74,7 +87,7 @@ export function targetSpec(
         name,
         port: ports.nestFastify,
         args: ['dist/main.js'],
-        env: { ...base, ...env },
+        env: { ...base, ...extraEnv('BENCH_SERVICE_ENV'), ...env },
         readyPath: '/health/live',
       };
     case 'nest-fastify-before':
@@ -82,7 +95,7 @@ export function targetSpec(
         name,
         port: ports.nestFastifyBefore,
         args: [path.join(process.env.BENCH_BEFORE_DIR ?? '', 'dist/main.js')],
-        env: { ...base, ...env },
+        env: { ...base, ...extraEnv('BENCH_BEFORE_ENV'), ...env },
         readyPath: '/health/live',
       };
     case 'nest-express':
