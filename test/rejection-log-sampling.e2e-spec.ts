@@ -48,6 +48,7 @@ describe('Request lines of rejected requests', () => {
           postSigned(app, tenant.webhookSecret, inboundPayload(tenant.receivingNumber)),
         ),
       );
+
       await sleep(intervalMs + 100);
       const afterInterval = logs.lines.length;
 
