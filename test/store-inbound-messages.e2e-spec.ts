@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Client } from 'pg';
 
 import type { InboundMessageInput } from '../src/conversations/inbound-message';
+import { Prisma } from '../src/generated/prisma/client';
 import { InboundMessageStore } from '../src/conversations/inbound-message.store';
 import { TenantDatabase } from '../src/database/tenant-database';
 import { createTestApp } from './support/create-test-app';
@@ -204,5 +205,42 @@ describe('InboundMessageStore under concurrent messages', () => {
       'fulfilled',
     ]);
     expect(stored.map((row) => row.id)).toEqual([ids[0], ids[1], ids[3]].sort());
+  });
+
+  it('stores a lone surrogate in a batch as U+FFFD', async () => {
+    const singles = jest.spyOn(database, 'selfScoped');
+    const ids = Array.from({ length: 3 }, () => `msg_${randomUUID()}`);
+    const results = await Promise.all(
+      ids.map((id, index) =>
+        store.store(
+          { source: 'blooio', dedupKey: id },
+          { ...input(tenant.tenantId, id, '+14155551888'), body: index === 1 ? 'a\ud800b' : 'ok' },
+        ),
+      ),
+    );
+    const [stored] = await queryRows('SELECT body FROM messages WHERE provider_message_id = $1', [
+      ids[1],
+    ]);
+
+    expect(results.every((result) => result !== undefined)).toBe(true);
+    expect(singles).not.toHaveBeenCalled();
+    expect(stored).toEqual({ body: 'a\ufffdb' });
+  });
+
+  it('runs a store again after a deadlock', async () => {
+    const deadlock = new Prisma.PrismaClientKnownRequestError('deadlock detected', {
+      code: 'P2010',
+      clientVersion: 'test',
+      meta: { driverAdapterError: { cause: { originalCode: '40P01' } } },
+    });
+    const singles = jest.spyOn(database, 'selfScoped').mockRejectedValueOnce(deadlock);
+    const id = `msg_${randomUUID()}`;
+    const result = await store.store(
+      { source: 'blooio', dedupKey: id },
+      input(tenant.tenantId, id, '+14155551777'),
+    );
+
+    expect(result).toEqual(expect.objectContaining({ messageId: expect.any(String) }));
+    expect(singles).toHaveBeenCalledTimes(2);
   });
 });

@@ -14,6 +14,14 @@ const messageAlreadyStored = 'AI409';
 
 const failureLogIntervalMs = 10_000;
 
+/**
+ * SQLSTATEs of a transaction that lost a conflict with another one (deadlock_detected and
+ * serialization_failure) and succeeds when run again. Batches sorted by contact still deadlock now
+ * and then, because each message also locks its inbox key and its conversation in that order.
+ */
+const retryableSqlStates = new Set(['40P01', '40001']);
+const maxStoreAttempts = 3;
+
 interface StoreRow {
   outcome: 'stored' | 'duplicate';
   contact_id: string | null;
@@ -52,6 +60,17 @@ function toStored(row: StoreRow | undefined): StoreResult {
 
 function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * Serialises a value to JSON with each lone UTF-16 surrogate replaced by U+FFFD. PostgreSQL rejects
+ * the escaped surrogate in jsonb, which would fail a whole batch, while a text parameter already
+ * arrives with U+FFFD in its place.
+ */
+function toWellFormedJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    typeof item === 'string' ? item.replace(/\p{Cs}/gu, '\uFFFD') : item,
+  );
 }
 
 function lockOrderKey({ input }: PendingMessage): string {
@@ -121,7 +140,22 @@ export class InboundMessageStore {
     return this.batches ? this.batches.load(message) : this.storeOne(message);
   }
 
-  private async storeOne({ delivery, input }: PendingMessage): Promise<StoreResult> {
+  private async storeOne(message: PendingMessage): Promise<StoreResult> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.storeOnce(message);
+      } catch (error) {
+        if (attempt >= maxStoreAttempts || !retryableSqlStates.has(sqlStateOf(error) ?? '')) {
+          throw error;
+        }
+
+        // A random pause keeps the two sides of a deadlock from colliding again at once.
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+      }
+    }
+  }
+
+  private async storeOnce({ delivery, input }: PendingMessage): Promise<StoreResult> {
     const row = await this.db
       .selfScoped(input.tenantId, async (client) => {
         const rows = await client.$queryRaw<StoreRow[]>`
@@ -131,7 +165,7 @@ export class InboundMessageStore {
             ${input.contact.kind}::text, ${input.contact.value}::text, ${input.chatAddress}::text,
             ${input.ourNumber}::text, ${input.providerMessageId}::text,
             ${input.protocol ?? null}::text, ${input.body}::text,
-            ${JSON.stringify(input.attachments)}::jsonb, ${input.receivedAt}::timestamptz,
+            ${toWellFormedJson(input.attachments)}::jsonb, ${input.receivedAt}::timestamptz,
             ${input.replyState}::reply_state, ${this.config.replies.worker.maxAttempts}::int)`;
 
         return rows[0];
@@ -166,13 +200,14 @@ export class InboundMessageStore {
   }
 
   private async storeMany(messages: readonly PendingMessage[]): Promise<StoreResult[]> {
-    // Every batch takes its row locks in the same order, so two batches that touch the same
-    // contacts wait for each other instead of deadlocking.
+    // Sorting by contact makes two batches that touch the same contacts take most of their row
+    // locks in the same order. It cannot order every lock (see retryableSqlStates), so deadlocks
+    // become rare, not impossible.
     const order = messages
       .map((message, index) => ({ key: lockOrderKey(message), index }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
       .map(({ index }) => index);
-    const elements = JSON.stringify(order.map((index) => toBatchElement(messages[index])));
+    const elements = toWellFormedJson(order.map((index) => toBatchElement(messages[index])));
     const tenantIds = [...new Set(messages.map(({ input }) => input.tenantId))];
 
     const rows = await this.db.selfScopedBatch(
