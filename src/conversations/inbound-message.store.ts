@@ -73,6 +73,14 @@ function toWellFormedJson(value: unknown): string {
   );
 }
 
+function byKey(a: { key: string }, b: { key: string }): number {
+  if (a.key === b.key) {
+    return 0;
+  }
+
+  return a.key < b.key ? -1 : 1;
+}
+
 function lockOrderKey({ input }: PendingMessage): string {
   return `${input.tenantId} ${input.contact.value} ${input.chatAddress} ${input.ourNumber}`;
 }
@@ -205,7 +213,7 @@ export class InboundMessageStore {
     // become rare, not impossible.
     const order = messages
       .map((message, index) => ({ key: lockOrderKey(message), index }))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .sort(byKey)
       .map(({ index }) => index);
     const elements = toWellFormedJson(order.map((index) => toBatchElement(messages[index])));
     const tenantIds = [...new Set(messages.map(({ input }) => input.tenantId))];
@@ -219,7 +227,7 @@ export class InboundMessageStore {
           ${elements}::jsonb, ${this.config.replies.worker.maxAttempts}::int)`,
     );
 
-    // A message without its row would be answered as a duplicate and never stored.
+    // A message without its row would be reported as a duplicate and never stored.
     if (rows.length !== messages.length) {
       throw new Error(`store_inbound_messages returned ${rows.length} rows for ${messages.length}`);
     }
