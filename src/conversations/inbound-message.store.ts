@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 
@@ -6,6 +8,7 @@ import { LogSampler } from '../common/logging/log-sampler';
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
 import { sqlStateOf } from '../database/database-errors';
+import { retry } from '../database/retry';
 import { TenantDatabase } from '../database/tenant-database';
 import type { InboundMessageInput, StoredInboundMessage } from './inbound-message';
 
@@ -148,19 +151,19 @@ export class InboundMessageStore {
     return this.batches ? this.batches.load(message) : this.storeOne(message);
   }
 
-  private async storeOne(message: PendingMessage): Promise<StoreResult> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.storeOnce(message);
-      } catch (error) {
-        if (attempt >= maxStoreAttempts || !retryableSqlStates.has(sqlStateOf(error) ?? '')) {
-          throw error;
-        }
-
+  private storeOne(message: PendingMessage): Promise<StoreResult> {
+    return retry(() => this.storeOnce(message), {
+      maxAttempts: maxStoreAttempts,
+      isRetryable: (error) => retryableSqlStates.has(sqlStateOf(error) ?? ''),
+      beforeRetry: async (attempt, error) => {
+        this.logger.info(
+          { tenantId: message.input.tenantId, attempt, sqlState: sqlStateOf(error) },
+          'Storing a received message lost a conflict with another transaction; retrying',
+        );
         // A random pause keeps the two sides of a deadlock from colliding again at once.
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
-      }
-    }
+        await sleep(5 + Math.random() * 20);
+      },
+    });
   }
 
   private async storeOnce({ delivery, input }: PendingMessage): Promise<StoreResult> {

@@ -5,6 +5,7 @@ import { toE164 } from '../../common/phone/phone-number';
 import { ContactsService } from '../../contacts/contacts.service';
 import type { LeadContactInput } from '../../contacts/lead-contact';
 import { isUniqueViolation } from '../../database/database-errors';
+import { retry } from '../../database/retry';
 import { TenantDatabase } from '../../database/tenant-database';
 import type { TenantTransaction } from '../../database/tenant-database';
 import { OpportunitiesService } from '../../opportunities/opportunities.service';
@@ -115,18 +116,13 @@ export class LeadIntakeService {
    * neither sees the other's uncommitted row, and the second commit fails. Run again, the check
    * sees the committed row and leaves the field as it was, as for leads that arrive one by one.
    */
-  private async withRetryOnConflict<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await work();
-      } catch (error) {
-        if (!isUniqueViolation(error) || attempt >= maxConflictAttempts) {
-          throw error;
-        }
-
-        this.logger.info({ tenantId, attempt }, 'Lead intake hit a concurrent write; retrying');
-      }
-    }
+  private withRetryOnConflict<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
+    return retry(work, {
+      maxAttempts: maxConflictAttempts,
+      isRetryable: isUniqueViolation,
+      beforeRetry: (attempt) =>
+        this.logger.info({ tenantId, attempt }, 'Lead intake hit a concurrent write; retrying'),
+    });
   }
 
   private async replay(
