@@ -1,7 +1,9 @@
 import { inboundBody, signatureHeader } from '../support/blooio-requests';
 import type { GeneratedRequest } from '../support/load';
 import { measure } from '../support/measure';
+import type { Measurement } from '../support/measure';
 import { checkRows } from '../support/rows';
+import { serverLatency } from '../support/server-latency';
 import { ServerProcess } from '../support/server-process';
 import { targetSpec } from '../support/targets';
 import type { TargetName } from '../support/targets';
@@ -73,6 +75,8 @@ export async function runIngest(context: ScenarioContext, target: TargetName): P
   );
   const port = targetSpec(target, context.fixture, context.runId).port;
 
+  const measured: { measurement: Measurement; tag: string }[] = [];
+
   await server.start();
 
   try {
@@ -102,42 +106,44 @@ export async function runIngest(context: ScenarioContext, target: TargetName): P
       },
     );
 
+    measured.push({ measurement: peak, tag: phaseTag(context, 'ingest', target, 'peak') });
+
     if (target !== 'bare-http') {
       peak.rows = await checkRows(
         phaseTag(context, 'ingest', target, 'peak'),
         peakMessages.accepted,
         peakMessages.inFlight,
       );
+
+      const paced = signedMessages(context.fixture, phaseTag(context, 'ingest', target, 'paced'));
+      const rate = Math.max(1, Math.round(peak.load.requestsPerSecond * 0.8));
+      const atRate = await measure(
+        { scenario: 'ingest', target, phase: '80%', repeat: context.repeat },
+        server,
+        {
+          port,
+          path: '/webhooks/blooio',
+          connections: ingestConnections,
+          durationSeconds: context.durationSeconds,
+          overallRate: rate,
+          ...paced,
+        },
+      );
+
+      atRate.rows = await checkRows(
+        phaseTag(context, 'ingest', target, 'paced'),
+        paced.accepted,
+        paced.inFlight,
+      );
+      measured.push({ measurement: atRate, tag: phaseTag(context, 'ingest', target, 'paced') });
     }
-
-    context.record(peak);
-
-    if (target === 'bare-http') {
-      return;
-    }
-
-    const paced = signedMessages(context.fixture, phaseTag(context, 'ingest', target, 'paced'));
-    const rate = Math.max(1, Math.round(peak.load.requestsPerSecond * 0.8));
-    const atRate = await measure(
-      { scenario: 'ingest', target, phase: '80%', repeat: context.repeat },
-      server,
-      {
-        port,
-        path: '/webhooks/blooio',
-        connections: ingestConnections,
-        durationSeconds: context.durationSeconds,
-        overallRate: rate,
-        ...paced,
-      },
-    );
-
-    atRate.rows = await checkRows(
-      phaseTag(context, 'ingest', target, 'paced'),
-      paced.accepted,
-      paced.inFlight,
-    );
-    context.record(atRate);
   } finally {
     await server.stop();
+  }
+
+  // The service buffers its log, so its own request times are read once it has stopped.
+  for (const { measurement, tag } of measured) {
+    measurement.serverLatency = serverLatency(server.logFile, tag);
+    context.record(measurement);
   }
 }

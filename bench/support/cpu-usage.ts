@@ -66,3 +66,12 @@ export function postmasterPid(dataDir: string): number | undefined {
 export function loadAverage(): string {
   return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 }
+
+/** Busy and total jiffies of the whole machine so far, from the first line of /proc/stat. */
+export function machineTicks(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+
+  return { busy, total: busy + idle + iowait };
+}

@@ -1,5 +1,7 @@
 import autocannon from 'autocannon';
 
+import { runPacedLoad } from './paced-load';
+
 /** One request the generator sends; `tag` comes back in onResponse (for example the message id). */
 export interface GeneratedRequest {
   body: Buffer;
@@ -27,6 +29,8 @@ export interface LoadResult {
   /** Mean of the per-second request counts. */
   requestsPerSecond: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  /** Paced phases only: how late the generator sent requests against their due time. */
+  dispatchLagMs?: { p50: number; p99: number };
   statusCounts: Record<string, number>;
   errors: number;
   timeouts: number;
@@ -36,14 +40,20 @@ interface ConnectionContext {
   tag?: string;
 }
 
-/** Runs autocannon against 127.0.0.1 for a fixed time, generating each request on the fly. */
+/**
+ * Runs a load against 127.0.0.1 for a fixed time, generating each request on the fly: autocannon
+ * as fast as the connections allow, or the open-loop generator when a rate is set.
+ */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  if (options.overallRate !== undefined) {
+    return runPacedLoad({ ...options, overallRate: options.overallRate });
+  }
+
   let sequence = 0;
   const result = await autocannon({
     url: `http://127.0.0.1:${options.port}`,
     connections: options.connections,
     duration: options.durationSeconds,
-    overallRate: options.overallRate,
     timeout: 10,
     requests: [
       {

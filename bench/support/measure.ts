@@ -4,10 +4,11 @@ import { Client } from 'pg';
 
 import { superuserUrl } from './bench-config';
 
-import { cpuSeconds, loadAverage, postmasterPid } from './cpu-usage';
+import { cpuSeconds, loadAverage, machineTicks, postmasterPid } from './cpu-usage';
 import { runLoad } from './load';
 import type { LoadOptions, LoadResult } from './load';
 import type { RowCheck } from './rows';
+import type { ServerLatency } from './server-latency';
 import type { ServerProcess } from './server-process';
 
 const databaseDir = path.join(process.env.BENCH_DIR ?? '/tmp/aias-bench', 'pg');
@@ -20,9 +21,16 @@ export interface Measurement {
   /** /proc/loadavg (1, 5, 15 minutes) when the phase started: the machine is shared. */
   loadAverage: string;
   load: LoadResult;
-  /** CPU time per completed request, in microseconds, of the server and of PostgreSQL's backends. */
-  cpuMicrosPerRequest: { server: number; database: number };
+  /**
+   * CPU time per completed request, in microseconds: the server, PostgreSQL's backends and the
+   * load generator (this process).
+   */
+  cpuMicrosPerRequest: { server: number; database: number; generator?: number };
+  /** Share of the machine's CPU time, all cores, that was busy during the phase (steal included). */
+  machineBusyShare?: number;
   rows?: RowCheck;
+  /** The service's own request times for the phase, from its log (the service only). */
+  serverLatency?: ServerLatency;
   /** A scenario's own finding, such as requests admitted beyond a rate limit. */
   note?: string;
   /** With BENCH_STATEMENTS=1: what PostgreSQL ran during the phase, from pg_stat_statements. */
@@ -130,7 +138,11 @@ export async function measure(
 
   const serverBefore = cpuSeconds(serverPid);
   const databaseBefore = postmaster ? cpuSeconds(postmaster, true) : 0;
+  const generatorBefore = process.cpuUsage();
+  const machineBefore = machineTicks();
   const load: LoadResult = await runLoad(options);
+  const machineAfter = machineTicks();
+  const generatorUsed = process.cpuUsage(generatorBefore);
   const serverAfter = cpuSeconds(serverPid);
   const databaseAfter = postmaster ? cpuSeconds(postmaster, true) : 0;
   const completed = Math.max(1, load.total);
@@ -143,7 +155,14 @@ export async function measure(
     cpuMicrosPerRequest: {
       server: Math.round(((serverAfter - serverBefore) * 1e6) / completed),
       database: Math.round(((databaseAfter - databaseBefore) * 1e6) / completed),
+      generator: Math.round((generatorUsed.user + generatorUsed.system) / completed),
     },
+    machineBusyShare: Number(
+      (
+        (machineAfter.busy - machineBefore.busy) /
+        Math.max(1, machineAfter.total - machineBefore.total)
+      ).toFixed(2),
+    ),
   };
 }
 
@@ -160,8 +179,15 @@ export function formatMeasurement(measurement: Measurement): string {
     `${measurement.scenario}/${measurement.target}/${measurement.phase}#${measurement.repeat}: ` +
     `${load.requestsPerSecond.toFixed(0)} req/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, ` +
     `[${statuses}] errors ${load.errors} timeouts ${load.timeouts}, ` +
-    `cpu/request server ${measurement.cpuMicrosPerRequest.server} µs db ${measurement.cpuMicrosPerRequest.database} µs, ` +
+    `cpu/request server ${measurement.cpuMicrosPerRequest.server} µs db ${measurement.cpuMicrosPerRequest.database} µs ` +
+    `generator ${measurement.cpuMicrosPerRequest.generator ?? '?'} µs, machine busy ${measurement.machineBusyShare ?? '?'}, ` +
     `load ${measurement.loadAverage}${rowText}` +
+    (measurement.serverLatency
+      ? `, server-side p50 ${measurement.serverLatency.p50} ms p99 ${measurement.serverLatency.p99} ms max ${measurement.serverLatency.max} ms`
+      : '') +
+    (load.dispatchLagMs
+      ? `, generator lag p50 ${load.dispatchLagMs.p50} ms p99 ${load.dispatchLagMs.p99} ms`
+      : '') +
     (measurement.note ? ` NOTE: ${measurement.note}` : '') +
     (measurement.statements
       ? ` statements/request ${measurement.statements.perRequest}, planned ${measurement.statements.plannedShare}, ` +

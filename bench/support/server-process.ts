@@ -45,8 +45,12 @@ export class ServerProcess {
     return this.child?.pid;
   }
 
+  get logFile(): string {
+    return path.join(logsDir, `${this.logName}.log`);
+  }
+
   async start(): Promise<void> {
-    const log = openSync(path.join(logsDir, `${this.logName}.log`), 'w');
+    const log = openSync(this.logFile, 'w');
 
     // BENCH_CPU_PROF=1 writes a V8 CPU profile of each server to bench/results/profiles on exit.
     const profile =

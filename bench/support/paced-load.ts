@@ -1,0 +1,140 @@
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+import { build } from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
+
+import type { LoadOptions, LoadResult } from './load';
+
+const requestTimeoutMs = 10_000;
+// The generator opens at most this many sockets per connection the closed-loop phases use, so a
+// server stall queues requests at the server, as a real sender's retries would, not in the agent.
+const socketsPerConnection = 4;
+
+function latencyHistogram(): Histogram {
+  return build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000 });
+}
+
+function millis(histogram: Histogram, percentile: number): number {
+  return Number((histogram.getValueAtPercentile(percentile) / 1000).toFixed(1));
+}
+
+/**
+ * An open-loop load at a constant rate, in the model of wrk2: request i is due at start + i / rate
+ * whether or not earlier requests have been answered, and its latency runs from that due time, so
+ * a stall of the server or of the generator is counted for every request it delayed. autocannon's
+ * overallRate cannot stand in: each connection sends back to back until its share of the second
+ * is used up, then idles, and its correction assumes one request per millisecond.
+ */
+export async function runPacedLoad(
+  options: LoadOptions & { overallRate: number },
+): Promise<LoadResult> {
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: options.connections * socketsPerConnection,
+  });
+  const latency = latencyHistogram();
+  const dispatchLag = latencyHistogram();
+  const statusCounts: Record<string, number> = {};
+  const intervalMs = 1000 / options.overallRate;
+  const startedAt = performance.now();
+  const endsAt = startedAt + options.durationSeconds * 1000;
+  const pending = new Set<Promise<void>>();
+  let sequence = 0;
+  let errors = 0;
+  let timeouts = 0;
+
+  const send = (dueAt: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const generated = options.nextRequest(sequence);
+
+      sequence += 1;
+      dispatchLag.recordValue(Math.max(1, Math.round((performance.now() - dueAt) * 1000)));
+
+      const request = http.request(
+        {
+          host: '127.0.0.1',
+          port: options.port,
+          path: options.path,
+          method: options.method ?? 'POST',
+          agent,
+          headers: { ...generated.headers, 'content-length': String(generated.body.length) },
+          timeout: requestTimeoutMs,
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            const status = response.statusCode ?? 0;
+
+            latency.recordValue(Math.max(1, Math.round((performance.now() - dueAt) * 1000)));
+            statusCounts[status] = (statusCounts[status] ?? 0) + 1;
+            options.onResponse?.(status, Buffer.concat(chunks).toString('utf8'), generated.tag);
+            resolve();
+          });
+        },
+      );
+
+      let timedOut = false;
+
+      request.on('timeout', () => {
+        timedOut = true;
+        timeouts += 1;
+        request.destroy();
+      });
+      request.on('error', () => {
+        errors += timedOut ? 0 : 1;
+        resolve();
+      });
+      request.end(generated.body);
+    });
+
+  await new Promise<void>((resolve) => {
+    let nextDueAt = startedAt;
+
+    const tick = (): void => {
+      const now = performance.now();
+
+      for (; nextDueAt <= now && nextDueAt < endsAt; nextDueAt += intervalMs) {
+        const sent = send(nextDueAt);
+
+        pending.add(sent);
+        void sent.then(() => pending.delete(sent));
+      }
+
+      if (nextDueAt >= endsAt) {
+        resolve();
+
+        return;
+      }
+
+      setTimeout(tick, Math.max(0, nextDueAt - performance.now()));
+    };
+
+    tick();
+  });
+  await Promise.all(pending);
+  agent.destroy();
+
+  const completed = latency.totalCount;
+
+  return {
+    durationSeconds: options.durationSeconds,
+    connections: options.connections * socketsPerConnection,
+    overallRate: options.overallRate,
+    total: completed,
+    requestsPerSecond: completed / options.durationSeconds,
+    latencyMs: {
+      p50: millis(latency, 50),
+      p90: millis(latency, 90),
+      p99: millis(latency, 99),
+      max: Number((latency.maxValue / 1000).toFixed(1)),
+      mean: Number((latency.mean / 1000).toFixed(1)),
+    },
+    dispatchLagMs: { p50: millis(dispatchLag, 50), p99: millis(dispatchLag, 99) },
+    statusCounts,
+    errors,
+    timeouts,
+  };
+}
