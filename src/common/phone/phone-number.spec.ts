@@ -21,6 +21,18 @@ describe('toE164', () => {
   ])('rejects %s', (raw, region) => {
     expect(toE164(raw, region)).toBeUndefined();
   });
+
+  it('reads a cached number again with the region of each call', () => {
+    expect(toE164('07911 123456', 'GB')).toBe('+447911123456');
+    expect(toE164('07911 123456', 'US')).toBeUndefined();
+    expect(toE164('07911 123456', 'gb')).toBe('+447911123456');
+  });
+
+  it('keeps rejecting an invalid number on repeated calls', () => {
+    expect(toE164('+14150012345', 'US')).toBeUndefined();
+    expect(toE164('+14150012345', 'US')).toBeUndefined();
+    expect(toPossibleE164('+14150012345')).toBe('+14150012345');
+  });
 });
 
 describe('toPossibleE164', () => {

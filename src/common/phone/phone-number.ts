@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { CountryCode } from 'libphonenumber-js/max';
+import { LRUCache } from 'lru-cache';
 
 import { isEmailAddress } from '../validation/email-address';
 
@@ -8,6 +9,27 @@ export type ContactAddress = { kind: 'phone'; value: string } | { kind: 'email';
 
 const maxInputLength = 64;
 const maxEmailLength = 254;
+
+// Parsing with the full metadata is a few per cent of an inbound message's CPU, and the same
+// contacts and receiving numbers come back all day. Invalid input is cached too (as ''), and the
+// bound keeps a flood of distinct junk from growing the cache.
+const validNumbers = new LRUCache<string, string>({ max: 10_000 });
+const possibleNumbers = new LRUCache<string, string>({ max: 1_000 });
+
+function cached(
+  cache: LRUCache<string, string>,
+  key: string,
+  parse: () => string | undefined,
+): string | undefined {
+  let result = cache.get(key);
+
+  if (result === undefined) {
+    result = parse() ?? '';
+    cache.set(key, result);
+  }
+
+  return result === '' ? undefined : result;
+}
 
 /**
  * Returns the E.164 form of a valid phone number, reading national formats with the given region
@@ -18,9 +40,13 @@ export function toE164(raw: string, region: string): string | undefined {
     return undefined;
   }
 
-  const parsed = parsePhoneNumberFromString(raw, region.trim().toUpperCase() as CountryCode);
+  const country = region.trim().toUpperCase();
 
-  return parsed?.isValid() ? parsed.number : undefined;
+  return cached(validNumbers, `${country} ${raw}`, () => {
+    const number = parsePhoneNumberFromString(raw, country as CountryCode);
+
+    return number?.isValid() ? number.number : undefined;
+  });
 }
 
 /**
@@ -35,9 +61,12 @@ export function toPossibleE164(raw: string): string | undefined {
   }
 
   const international = trimmed.startsWith('+') ? trimmed : `+${trimmed}`;
-  const parsed = parsePhoneNumberFromString(international);
 
-  return parsed?.isPossible() ? parsed.number : undefined;
+  return cached(possibleNumbers, international, () => {
+    const number = parsePhoneNumberFromString(international);
+
+    return number?.isPossible() ? number.number : undefined;
+  });
 }
 
 /** Reads a contact key as an email (when it contains "@") or a phone number; undefined if neither is valid. */

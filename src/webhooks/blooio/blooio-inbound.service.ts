@@ -53,9 +53,9 @@ export class BlooioInboundService {
       input,
     );
 
-    // The outcome goes onto the request's own log line instead of a second line per message.
+    // The outcome goes onto the request's own log line instead of a second line per message. The
+    // signature guard has already put the tenant there, and a second assign would repeat the key.
     this.logger.assign({
-      tenantId: webhook.tenantId,
       providerMessageId: event.messageId,
       outcome: stored ? 'stored' : 'duplicate',
       messageId: stored?.messageId,

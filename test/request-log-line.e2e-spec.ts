@@ -1,0 +1,47 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+import { inboundPayload, postSigned } from './support/blooio';
+import { createTestApp } from './support/create-test-app';
+import { seedTenant } from './support/fixtures';
+import type { SeededTenant } from './support/fixtures';
+import { LogCapture } from './support/log-capture';
+
+function keysOf(rawLine: string): string[] {
+  return [...rawLine.matchAll(/"([A-Za-z]+)":/g)].map((match) => match[1]);
+}
+
+describe('The request line of an inbound message', () => {
+  let app: NestFastifyApplication;
+  let tenant: SeededTenant;
+  const logs = new LogCapture();
+
+  beforeAll(async () => {
+    tenant = await seedTenant();
+    app = await createTestApp({ logDestination: logs, env: { LOG_LEVEL: 'info' } });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('carries the tenant and the outcome, each key once', async () => {
+    const payload = inboundPayload(tenant.receivingNumber);
+    const response = await postSigned(app, tenant.webhookSecret, payload);
+    const index = logs.lines.findIndex((line) => line.providerMessageId === payload.message_id);
+    const topLevelKeys = keysOf(logs.raw[index]).filter((key) =>
+      ['tenantId', 'providerMessageId', 'outcome', 'messageId', 'conversationId'].includes(key),
+    );
+
+    expect(response.statusCode).toBe(200);
+    expect(logs.lines[index]).toEqual(
+      expect.objectContaining({
+        tenantId: tenant.tenantId,
+        outcome: 'stored',
+        messageId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      }),
+    );
+    expect(topLevelKeys.sort()).toEqual(
+      ['conversationId', 'messageId', 'outcome', 'providerMessageId', 'tenantId'].sort(),
+    );
+  });
+});
