@@ -10,11 +10,21 @@ const unavailableCodes = new Set([
   '57P02',
   '57P03',
   '53300',
-  // Prisma: cannot reach the server, timed out, connection closed, pool timeout.
+  // Prisma: cannot reach the server, timed out, socket timeout, connection closed, pool timeout.
   'P1001',
   'P1002',
+  'P1008',
   'P1017',
   'P2024',
+]);
+
+// The driver adapter's names for the same conditions, kept on a raw query's error as
+// meta.driverAdapterError.cause.kind.
+const unavailableKinds = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
 ]);
 
 const unavailableMessages = [
@@ -31,15 +41,35 @@ const unavailableMessages = [
   /statement timeout/i,
 ];
 
-/** Tells whether an error means PostgreSQL is unreachable, walking the cause chain of driver errors. */
+interface ErrorLike {
+  code?: unknown;
+  originalCode?: unknown;
+  kind?: unknown;
+  message?: unknown;
+  cause?: unknown;
+  meta?: { driverAdapterError?: unknown };
+}
+
+function isUnavailableCode(value: unknown): boolean {
+  return typeof value === 'string' && unavailableCodes.has(value);
+}
+
+/**
+ * Tells whether an error means PostgreSQL is unreachable, walking the cause chain of driver errors
+ * and the driver adapter's error that Prisma keeps on a failed raw query.
+ */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 5) {
     return false;
   }
 
-  const candidate = error as { code?: unknown; message?: unknown; cause?: unknown };
+  const candidate = error as ErrorLike;
 
-  if (typeof candidate.code === 'string' && unavailableCodes.has(candidate.code)) {
+  if (
+    isUnavailableCode(candidate.code) ||
+    isUnavailableCode(candidate.originalCode) ||
+    (typeof candidate.kind === 'string' && unavailableKinds.has(candidate.kind))
+  ) {
     return true;
   }
 
@@ -50,5 +80,8 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
     return true;
   }
 
-  return isDatabaseUnavailable(candidate.cause, depth + 1);
+  return (
+    isDatabaseUnavailable(candidate.cause, depth + 1) ||
+    isDatabaseUnavailable(candidate.meta?.driverAdapterError, depth + 1)
+  );
 }
