@@ -72,6 +72,22 @@ describe(AlertService.name, () => {
     expect(telegram.sent[1].text).toContain('repeated 99 more times');
   });
 
+  it('logs the first of 100 identical alerts and then one line with the count', async () => {
+    const logger = makeLogger();
+    const service = new AlertService(makeConfig(), makeTelegram().client, logger);
+
+    for (let i = 0; i < 100; i += 1) {
+      service.raise({ kind: 'unexpected_error', message: 'Database timed out' });
+    }
+
+    await jest.advanceTimersByTimeAsync(61000);
+
+    expect(jest.mocked(logger.warn).mock.calls).toEqual([
+      [expect.objectContaining({ alertKind: 'unexpected_error' }), expect.any(String)],
+      [{ repeats: 99 }, expect.stringContaining('repeated 99 more times')],
+    ]);
+  });
+
   it('keeps different fingerprints apart', async () => {
     const telegram = makeTelegram();
     const service = new AlertService(makeConfig(), telegram.client, makeLogger());

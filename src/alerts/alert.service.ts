@@ -20,9 +20,9 @@ interface CoalescedAlert {
 }
 
 /**
- * Raises operational alerts: every alert is logged, and sent to one Telegram chat when configured.
- * Alerts with one fingerprint are coalesced: the first within ALERT_COOLDOWN_MS is sent at once and
- * the repeats become one later message with their count. Messages leave at most one per
+ * Raises operational alerts: each is logged, and sent to one Telegram chat when configured.
+ * Alerts with one fingerprint are coalesced: the first within ALERT_COOLDOWN_MS is logged and sent
+ * at once, and the repeats become one later line and message with their count. Messages leave at most one per
  * ALERT_MIN_INTERVAL_MS, Telegram's retry_after is honoured, and the queue is bounded, so an error
  * storm cannot flood the chat or the process. raise() never throws and never waits.
  */
@@ -70,14 +70,18 @@ export class AlertService implements OnModuleInit, OnApplicationShutdown {
       const text = maskSensitive(formatAlert(alert, this.config.env), this.secrets);
       const fingerprint = alert.fingerprint ?? `${alert.kind}:${alert.message}`;
 
-      this.logger.warn({ alertKind: alert.kind, tenantId: alert.tenantId }, text);
-      this.coalesce(fingerprint, text);
+      // Repeats within the cooldown are counted, not logged: during an outage every failed
+      // request raises the same alert, and one line each would flood the log.
+      if (this.coalesce(fingerprint, text)) {
+        this.logger.warn({ alertKind: alert.kind, tenantId: alert.tenantId }, text);
+      }
     } catch (error) {
       this.logger.error({ err: error, alertKind: alert.kind }, 'Raising an alert failed');
     }
   }
 
-  private coalesce(fingerprint: string, text: string): void {
+  /** Returns true for the first alert of a fingerprint in a cooldown window, false for a repeat. */
+  private coalesce(fingerprint: string, text: string): boolean {
     const now = Date.now();
     const entry = this.coalesced.get(fingerprint);
 
@@ -85,7 +89,7 @@ export class AlertService implements OnModuleInit, OnApplicationShutdown {
       entry.repeats += 1;
       entry.flushTimer ??= this.scheduleFlush(fingerprint, entry);
 
-      return;
+      return false;
     }
 
     if (entry) {
@@ -94,6 +98,8 @@ export class AlertService implements OnModuleInit, OnApplicationShutdown {
 
     this.coalesced.set(fingerprint, { text, windowStartedAt: now, repeats: 0 });
     this.enqueue(text);
+
+    return true;
   }
 
   private scheduleFlush(fingerprint: string, entry: CoalescedAlert): NodeJS.Timeout {
@@ -122,7 +128,10 @@ export class AlertService implements OnModuleInit, OnApplicationShutdown {
       return;
     }
 
-    this.enqueue(`${entry.text}\n(repeated ${entry.repeats} more times in the last ${seconds} s)`);
+    const summary = `${entry.text}\n(repeated ${entry.repeats} more times in the last ${seconds} s)`;
+
+    this.logger.warn({ repeats: entry.repeats }, summary);
+    this.enqueue(summary);
     entry.windowStartedAt = Date.now();
     entry.repeats = 0;
     entry.flushTimer = undefined;
