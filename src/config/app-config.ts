@@ -12,6 +12,8 @@ export interface DatabaseConfig {
   ingestBatchSize: number;
   /** Calls storing received messages at once, each on its own pooled connection. */
   ingestConcurrency: number;
+  /** Received messages that may wait for a batch; more are refused with a 503. */
+  ingestQueueLimit: number;
 }
 
 export interface LoggingConfig {

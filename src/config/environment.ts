@@ -74,6 +74,13 @@ export class Environment {
   @Max(200)
   INGEST_CONCURRENCY?: number;
 
+  // Bounds the backlog (and the memory its bodies hold) when the database falls behind.
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  INGEST_QUEUE_LIMIT = 1000;
+
   // Role switched to with SET LOCAL ROLE in each transaction. Needed only when the login role
   // cannot be the application role itself, as with the embedded database.
   @IsOptional()

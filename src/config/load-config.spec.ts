@@ -50,6 +50,15 @@ describe('loadConfig', () => {
     expect(config.shutdown).toEqual({ drainDelayMs: 5000, timeoutMs: 25000 });
   });
 
+  it('rejects more ingest batches in flight than pool connections', () => {
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: '4', INGEST_CONCURRENCY: '5' })).toThrow(
+      /INGEST_CONCURRENCY: must not exceed DATABASE_POOL_SIZE \(4\)/,
+    );
+    expect(
+      loadConfig({ DATABASE_POOL_SIZE: '4', INGEST_CONCURRENCY: '4' }).database.ingestConcurrency,
+    ).toBe(4);
+  });
+
   it('reads the secret rotation window', () => {
     expect(loadConfig({}).webhookSecretRotationWindowMinutes).toBe(60);
     expect(

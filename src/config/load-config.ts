@@ -29,6 +29,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
 
+  if ((environment.INGEST_CONCURRENCY ?? 0) > environment.DATABASE_POOL_SIZE) {
+    throw new ConfigError(
+      `Invalid configuration:\n  INGEST_CONCURRENCY: must not exceed DATABASE_POOL_SIZE (${environment.DATABASE_POOL_SIZE}), or batches wait for connections and leave none to the tenant API and the jobs`,
+    );
+  }
+
   const integrationErrors = integrationConfigErrors(environment);
 
   if (integrationErrors.length > 0) {
@@ -51,6 +57,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       ingestConcurrency:
         environment.INGEST_CONCURRENCY ??
         Math.max(1, Math.floor(environment.DATABASE_POOL_SIZE / 2)),
+      ingestQueueLimit: environment.INGEST_QUEUE_LIMIT,
     },
     redisUrl: environment.REDIS_URL,
     encryptionKey: environment.APP_ENCRYPTION_KEY

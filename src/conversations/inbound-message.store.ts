@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 
-import { BatchLoader } from '../common/batching/batch-loader';
+import { BatchLoader, BatchQueueFullError } from '../common/batching/batch-loader';
 import { LogSampler } from '../common/logging/log-sampler';
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
@@ -11,6 +11,7 @@ import { sqlStateOf } from '../database/database-errors';
 import { retry } from '../database/retry';
 import { TenantDatabase } from '../database/tenant-database';
 import type { InboundMessageInput, StoredInboundMessage } from './inbound-message';
+import { IngestOverloadedError } from './inbound-message.errors';
 
 /** The SQLSTATE store_inbound_message raises when the provider message id is already stored. */
 const messageAlreadyStored = 'AI409';
@@ -129,7 +130,7 @@ export class InboundMessageStore {
   ) {
     this.logger.setContext(InboundMessageStore.name);
 
-    const { ingestBatchSize, ingestConcurrency, setRole } = config.database;
+    const { ingestBatchSize, ingestConcurrency, ingestQueueLimit, setRole } = config.database;
 
     // With DATABASE_SET_ROLE every statement needs a transaction that sets the role, which a
     // batch spanning tenants cannot have.
@@ -137,6 +138,7 @@ export class InboundMessageStore {
       this.batches = new BatchLoader((messages) => this.storeBatch(messages), {
         maxBatchSize: ingestBatchSize,
         concurrency: ingestConcurrency,
+        maxQueued: ingestQueueLimit,
       });
     }
   }
@@ -148,7 +150,26 @@ export class InboundMessageStore {
   store(delivery: InboundDelivery, input: InboundMessageInput): Promise<StoreResult> {
     const message = { delivery, input };
 
-    return this.batches ? this.batches.load(message) : this.storeOne(message);
+    if (!this.batches) {
+      return this.storeOne(message);
+    }
+
+    return this.batches.load(message).catch((error: unknown) => {
+      if (!(error instanceof BatchQueueFullError)) {
+        throw error;
+      }
+
+      const skipped = this.failures.sample('queue_full');
+
+      if (skipped !== undefined) {
+        this.logger.warn(
+          { queueLimit: this.config.database.ingestQueueLimit, skipped },
+          'Received messages are refused with 503: INGEST_QUEUE_LIMIT messages already wait',
+        );
+      }
+
+      throw new IngestOverloadedError();
+    });
   }
 
   private storeOne(message: PendingMessage): Promise<StoreResult> {

@@ -1,4 +1,4 @@
-import { BatchLoader } from './batch-loader';
+import { BatchLoader, BatchQueueFullError } from './batch-loader';
 
 interface Deferred {
   items: readonly string[];
@@ -6,14 +6,18 @@ interface Deferred {
 }
 
 /** Builds a BatchLoader whose batches stay open until the test finishes them. */
-function controlledLoader(options: { maxBatchSize: number; concurrency: number }) {
+function controlledLoader(options: {
+  maxBatchSize: number;
+  concurrency: number;
+  maxQueued?: number;
+}) {
   const batches: Deferred[] = [];
   const loader = new BatchLoader<string, string>(
     (items) =>
       new Promise((resolve) => {
         batches.push({ items, finish: () => resolve(items.map((item) => `done:${item}`)) });
       }),
-    options,
+    { maxQueued: 1000, ...options },
   );
 
   return { loader, batches };
@@ -79,7 +83,7 @@ describe('BatchLoader', () => {
     const loader = new BatchLoader<string, string>(
       (items) =>
         Promise.resolve(items.map((item) => (item === 'bad' ? new Error('refused') : item))),
-      { maxBatchSize: 10, concurrency: 1 },
+      { maxBatchSize: 10, concurrency: 1, maxQueued: 100 },
     );
     const results = await Promise.allSettled(['ok', 'bad'].map((item) => loader.load(item)));
 
@@ -97,10 +101,36 @@ describe('BatchLoader', () => {
 
         return calls === 1 ? Promise.reject(new Error('down')) : Promise.resolve([...items]);
       },
-      { maxBatchSize: 10, concurrency: 1 },
+      { maxBatchSize: 10, concurrency: 1, maxQueued: 100 },
     );
 
     await expect(loader.load('a')).rejects.toThrow('down');
     await expect(loader.load('b')).resolves.toBe('b');
+  });
+
+  it('refuses calls beyond maxQueued while a batch runs, and takes them again after', async () => {
+    const { loader, batches } = controlledLoader({
+      maxBatchSize: 10,
+      concurrency: 1,
+      maxQueued: 2,
+    });
+    const first = loader.load('a');
+
+    await nextTurn();
+    const queued = [loader.load('b'), loader.load('c')];
+    const refused = loader.load('d');
+
+    await expect(refused).rejects.toBeInstanceOf(BatchQueueFullError);
+
+    batches[0].finish();
+    await first;
+    await nextTurn();
+    const afterwards = loader.load('e');
+
+    batches[1].finish();
+    await expect(Promise.all(queued)).resolves.toEqual(['done:b', 'done:c']);
+    await nextTurn();
+    batches[2].finish();
+    await expect(afterwards).resolves.toBe('done:e');
   });
 });

@@ -5,6 +5,13 @@ export interface BatchLoaderOptions {
   maxBatchSize: number;
   /** Maximum batches running at once. */
   concurrency: number;
+  /** Maximum calls waiting for a batch to start; more are refused with BatchQueueFullError. */
+  maxQueued: number;
+}
+
+/** Refuses a call when maxQueued calls already wait, so a backlog cannot grow without bound. */
+export class BatchQueueFullError extends Error {
+  override readonly name = 'BatchQueueFullError';
 }
 
 /** Runs one batch and returns a result or an Error for each item, in the items' order. */
@@ -16,15 +23,22 @@ export type RunBatch<Item, Result> = (items: readonly Item[]) => Promise<Array<R
  * A call made while a slot is free leaves on the next turn of the event loop, together with the
  * calls made in the same turn. Calls made while every slot is busy wait, and leave together as soon
  * as a batch ends. So a lone call waits for nothing, and batches grow only when the load does.
+ * Once maxQueued calls wait, further calls are refused at once instead of joining the backlog.
  */
 export class BatchLoader<Item, Result> {
   private readonly loader: DataLoader<Item, Result>;
   private readonly waiting: Array<() => void> = [];
   private running = 0;
+  private queued = 0;
 
-  constructor(run: RunBatch<Item, Result>, options: BatchLoaderOptions) {
+  constructor(
+    run: RunBatch<Item, Result>,
+    private readonly options: BatchLoaderOptions,
+  ) {
     this.loader = new DataLoader<Item, Result>(
       async (items) => {
+        this.queued -= items.length;
+
         try {
           return await run(items);
         } finally {
@@ -40,6 +54,14 @@ export class BatchLoader<Item, Result> {
   }
 
   load(item: Item): Promise<Result> {
+    if (this.queued >= this.options.maxQueued) {
+      return Promise.reject(
+        new BatchQueueFullError(`${this.queued} calls already wait for a batch`),
+      );
+    }
+
+    this.queued += 1;
+
     return this.loader.load(item);
   }
 

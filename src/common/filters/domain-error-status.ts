@@ -12,4 +12,5 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<string, HttpStatus>> = {
   opportunity_not_found: HttpStatus.NOT_FOUND,
   invalid_status_transition: HttpStatus.CONFLICT,
   status_changed_concurrently: HttpStatus.CONFLICT,
+  ingest_overloaded: HttpStatus.SERVICE_UNAVAILABLE,
 };
