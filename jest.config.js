@@ -1,4 +1,7 @@
-/** Two projects: unit specs beside the code, e2e specs against real PostgreSQL and Redis. */
+/**
+ * Two projects: unit specs beside the code (the service's and the benchmark's), e2e specs against
+ * real PostgreSQL and Redis.
+ */
 // @fastify/static (served by Swagger UI) requires content-disposition 3, which ships only as an ES
 // module. Node loads it with require(esm); Jest before Node 24.9 cannot, so ts-jest compiles it.
 const esmOnlyPackages = ['content-disposition'];
@@ -18,7 +21,13 @@ const shared = {
 
 module.exports = {
   projects: [
-    { ...shared, displayName: 'unit', rootDir: 'src', testRegex: '.*\\.spec\\.ts$' },
+    {
+      ...shared,
+      displayName: 'unit',
+      rootDir: '.',
+      roots: ['<rootDir>/src', '<rootDir>/bench'],
+      testRegex: '.*\\.spec\\.ts$',
+    },
     {
       ...shared,
       displayName: 'e2e',

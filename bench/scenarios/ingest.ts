@@ -2,6 +2,7 @@ import { inboundBody, signatureHeader } from '../support/blooio-requests';
 import type { GeneratedRequest } from '../support/load';
 import { measure } from '../support/measure';
 import type { Measurement } from '../support/measure';
+import { pacedShares } from '../support/bench-config';
 import { checkRows } from '../support/rows';
 import { serverLatency } from '../support/server-latency';
 import { ServerProcess } from '../support/server-process';
@@ -64,7 +65,8 @@ export function signedMessages(
 }
 
 /**
- * Ingest at full speed (peak), then at 80 % of that peak's rate, against one server. The server's
+ * Ingest at full speed (peak), then open-loop at shares of that peak's rate (80 % unless
+ * BENCH_PACED_SHARES says otherwise), against one server. The server's
  * rows are checked against the accepted requests after each phase. bare-http stores nothing, so
  * it runs the peak phase only and has no row check.
  */
@@ -115,27 +117,26 @@ export async function runIngest(context: ScenarioContext, target: TargetName): P
         peakMessages.inFlight,
       );
 
-      const paced = signedMessages(context.fixture, phaseTag(context, 'ingest', target, 'paced'));
-      const rate = Math.max(1, Math.round(peak.load.requestsPerSecond * 0.8));
-      const atRate = await measure(
-        { scenario: 'ingest', target, phase: '80%', repeat: context.repeat },
-        server,
-        {
-          port,
-          path: '/webhooks/blooio',
-          connections: ingestConnections,
-          durationSeconds: context.durationSeconds,
-          overallRate: rate,
-          ...paced,
-        },
-      );
+      for (const share of pacedShares) {
+        const phase = `${Math.round(share * 100)}%`;
+        const tag = phaseTag(context, 'ingest', target, `paced${Math.round(share * 100)}`);
+        const paced = signedMessages(context.fixture, tag);
+        const atRate = await measure(
+          { scenario: 'ingest', target, phase, repeat: context.repeat },
+          server,
+          {
+            port,
+            path: '/webhooks/blooio',
+            connections: ingestConnections,
+            durationSeconds: context.durationSeconds,
+            overallRate: Math.max(1, Math.round(peak.load.requestsPerSecond * share)),
+            ...paced,
+          },
+        );
 
-      atRate.rows = await checkRows(
-        phaseTag(context, 'ingest', target, 'paced'),
-        paced.accepted,
-        paced.inFlight,
-      );
-      measured.push({ measurement: atRate, tag: phaseTag(context, 'ingest', target, 'paced') });
+        atRate.rows = await checkRows(tag, paced.accepted, paced.inFlight);
+        measured.push({ measurement: atRate, tag });
+      }
     }
   } finally {
     await server.stop();

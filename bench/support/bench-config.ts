@@ -32,6 +32,15 @@ export const ports = {
 export const serverCpu = process.env.BENCH_SERVER_CPU ?? '1';
 export const loadCpu = process.env.BENCH_LOAD_CPU ?? '0';
 
+/**
+ * Shares of the peak rate at which the ingest scenario runs its open-loop phases, from
+ * BENCH_PACED_SHARES (comma-separated, e.g. "0.5,0.65,0.8"). The target is stated at 0.8.
+ */
+export const pacedShares = (process.env.BENCH_PACED_SHARES ?? '0.8')
+  .split(',')
+  .map(Number)
+  .filter((share) => share > 0 && share <= 1);
+
 export const tenantCount = 50;
 export const contactsPerTenant = 100;
 

@@ -8,6 +8,12 @@ export interface SummaryRow {
   requestsPerSecond: number;
   p50: number;
   p99: number;
+  /** The service's own p99 from its request log; '-' for other servers. */
+  serverP99: number | '-';
+  /** Open-loop phases: the generator's p99 delay in sending against the schedule. */
+  generatorLagP99: number | '-';
+  /** Share of both cores busy during the phase. */
+  machineBusy: number | '-';
   serverMicros: number;
   databaseMicros: number;
   loadAverages: string[];
@@ -19,6 +25,13 @@ export function median(values: number[]): number {
   const middle = Math.floor(sorted.length / 2);
 
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** The median of the values every repeat has, or '-' when some repeat lacks one. */
+function medianOf(values: Array<number | undefined>): number | '-' {
+  return values.every((value): value is number => value !== undefined) && values.length > 0
+    ? median(values)
+    : '-';
 }
 
 /** Medians over the repeats of each scenario, target and phase; warm-up phases are left out. */
@@ -45,6 +58,9 @@ export function summarise(measurements: Measurement[]): SummaryRow[] {
       requestsPerSecond: Math.round(median(group.map((m) => m.load.requestsPerSecond))),
       p50: median(group.map((m) => m.load.latencyMs.p50)),
       p99: median(group.map((m) => m.load.latencyMs.p99)),
+      serverP99: medianOf(group.map((m) => m.serverLatency?.p99)),
+      generatorLagP99: medianOf(group.map((m) => m.load.dispatchLagMs?.p99)),
+      machineBusy: medianOf(group.map((m) => m.machineBusyShare)),
       serverMicros: Math.round(median(group.map((m) => m.cpuMicrosPerRequest.server))),
       databaseMicros: Math.round(median(group.map((m) => m.cpuMicrosPerRequest.database))),
       loadAverages: group.map((m) => m.loadAverage.split(' ')[0]),
@@ -73,12 +89,13 @@ function ratio(numerator?: SummaryRow, denominator?: SummaryRow): string {
 /** Formats the medians as a Markdown table, followed by the ratios the targets are stated in. */
 export function formatSummary(rows: SummaryRow[]): string {
   const lines = [
-    '| scenario | target | phase | runs | req/s | p50 ms | p99 ms | server µs/req | PostgreSQL µs/req | rows OK | load (1 min) |',
-    '| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+    '| scenario | target | phase | runs | req/s | p50 ms | p99 ms | server-side p99 ms | generator lag p99 ms | server µs/req | PostgreSQL µs/req | machine busy | rows OK | load (1 min) |',
+    '| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     ...rows.map(
       (row) =>
         `| ${row.scenario} | ${row.target} | ${row.phase} | ${row.runs} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} | ` +
-        `${row.serverMicros} | ${row.databaseMicros} | ${row.rowsConsistent} | ${row.loadAverages.join(', ')} |`,
+        `${row.serverP99} | ${row.generatorLagP99} | ${row.serverMicros} | ${row.databaseMicros} | ${row.machineBusy} | ` +
+        `${row.rowsConsistent} | ${row.loadAverages.join(', ')} |`,
     ),
   ];
   const expressIngest = find(rows, 'ingest', 'express-baseline', 'peak');

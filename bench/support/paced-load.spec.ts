@@ -1,0 +1,84 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { runPacedLoad } from './paced-load';
+
+/** A local server that answers at once, or holds every answer until `stallUntil` has passed. */
+async function startServer(): Promise<{
+  port: number;
+  arrivals: number[];
+  stall: (ms: number) => void;
+  close: () => Promise<void>;
+}> {
+  const arrivals: number[] = [];
+  let stallUntil = 0;
+  const server = http.createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      arrivals.push(Date.now());
+      setTimeout(() => response.end('ok'), Math.max(0, stallUntil - Date.now()));
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+
+  return {
+    port: (server.address() as AddressInfo).port,
+    arrivals,
+    stall: (ms) => {
+      stallUntil = Date.now() + ms;
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+function options(port: number, overallRate: number) {
+  return {
+    port,
+    path: '/',
+    connections: 20,
+    durationSeconds: 1,
+    overallRate,
+    nextRequest: () => ({ body: Buffer.from('{}'), headers: { 'content-type': 'text/plain' } }),
+  };
+}
+
+describe('runPacedLoad', () => {
+  it('spreads the requests evenly over the phase', async () => {
+    const server = await startServer();
+
+    try {
+      const result = await runPacedLoad(options(server.port, 200));
+      const start = server.arrivals[0];
+      const perWindow = new Array<number>(5).fill(0);
+
+      for (const arrival of server.arrivals) {
+        perWindow[Math.min(4, Math.floor((arrival - start) / 200))] += 1;
+      }
+
+      // 40 per 200 ms window when even; a closed-loop burst would send all 200 in the first.
+      expect(result.total).toBe(200);
+      expect(Math.max(...perWindow)).toBeLessThanOrEqual(60);
+      expect(Math.min(...perWindow)).toBeGreaterThanOrEqual(20);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('counts a stall against every request due during it', async () => {
+    const server = await startServer();
+
+    try {
+      setTimeout(() => server.stall(300), 300);
+      const result = await runPacedLoad(options(server.port, 200));
+
+      // About 60 of the 200 requests fall due in the stall and wait up to 300 ms each.
+      expect(result.total).toBe(200);
+      expect(result.latencyMs.p90).toBeGreaterThanOrEqual(100);
+      expect(result.latencyMs.p99).toBeGreaterThanOrEqual(250);
+      expect(result.latencyMs.p50).toBeLessThan(100);
+    } finally {
+      await server.close();
+    }
+  });
+});
