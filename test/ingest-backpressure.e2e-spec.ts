@@ -26,7 +26,7 @@ describe('Received messages beyond INGEST_QUEUE_LIMIT', () => {
     await app.close();
   });
 
-  it('are refused with 503 while the store is blocked, and stored when redelivered', async () => {
+  it('get 503 while the store is blocked', async () => {
     const payloads = Array.from({ length: 4 }, () => inboundPayload(tenant.receivingNumber));
     const post = (payload: Record<string, unknown>) =>
       postSigned(app, tenant.webhookSecret, payload);
@@ -42,15 +42,15 @@ describe('Received messages beyond INGEST_QUEUE_LIMIT', () => {
     const waiting = [post(payloads[1]), post(payloads[2])];
 
     await sleep(300);
-    const refused = await post(payloads[3]);
+    const rejected = await post(payloads[3]);
 
     await lock.release();
     const answered = await Promise.all([blocked, ...waiting]);
     const redelivered = await post(payloads[3]);
 
-    expect(refused.statusCode).toBe(503);
-    expect(refused.headers['retry-after']).toBeDefined();
-    expect(refused.json()).toEqual(expect.objectContaining({ code: 'ingest_overloaded' }));
+    expect(rejected.statusCode).toBe(503);
+    expect(rejected.headers['retry-after']).toBeDefined();
+    expect(rejected.json()).toEqual(expect.objectContaining({ code: 'ingest_overloaded' }));
     expect(answered.map((response) => response.json())).toEqual(
       Array(3).fill({ status: 'stored' }),
     );

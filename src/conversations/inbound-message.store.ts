@@ -164,7 +164,7 @@ export class InboundMessageStore {
       if (skipped !== undefined) {
         this.logger.warn(
           { queueLimit: this.config.database.ingestQueueLimit, skipped },
-          'Received messages are refused with 503: INGEST_QUEUE_LIMIT messages already wait',
+          'Rejecting received messages with 503 because INGEST_QUEUE_LIMIT messages already wait',
         );
       }
 

@@ -108,7 +108,7 @@ describe('BatchLoader', () => {
     await expect(loader.load('b')).resolves.toBe('b');
   });
 
-  it('refuses calls beyond maxQueued while a batch runs, and takes them again after', async () => {
+  it('rejects calls beyond maxQueued until a batch starts', async () => {
     const { loader, batches } = controlledLoader({
       maxBatchSize: 10,
       concurrency: 1,
@@ -118,9 +118,9 @@ describe('BatchLoader', () => {
 
     await nextTurn();
     const queued = [loader.load('b'), loader.load('c')];
-    const refused = loader.load('d');
+    const rejected = loader.load('d');
 
-    await expect(refused).rejects.toBeInstanceOf(BatchQueueFullError);
+    await expect(rejected).rejects.toBeInstanceOf(BatchQueueFullError);
 
     batches[0].finish();
     await first;

@@ -5,11 +5,11 @@ export interface BatchLoaderOptions {
   maxBatchSize: number;
   /** Maximum batches running at once. */
   concurrency: number;
-  /** Maximum calls waiting for a batch to start; more are refused with BatchQueueFullError. */
+  /** Maximum calls waiting for a batch to start; more are rejected with BatchQueueFullError. */
   maxQueued: number;
 }
 
-/** Refuses a call when maxQueued calls already wait, so a backlog cannot grow without bound. */
+/** Rejects a call when maxQueued calls already wait, so a backlog cannot grow without bound. */
 export class BatchQueueFullError extends Error {
   override readonly name = 'BatchQueueFullError';
 }
@@ -23,7 +23,7 @@ export type RunBatch<Item, Result> = (items: readonly Item[]) => Promise<Array<R
  * A call made while a slot is free leaves on the next turn of the event loop, together with the
  * calls made in the same turn. Calls made while every slot is busy wait, and leave together as soon
  * as a batch ends. So a lone call waits for nothing, and batches grow only when the load does.
- * Once maxQueued calls wait, further calls are refused at once instead of joining the backlog.
+ * Once maxQueued calls wait, further calls are rejected at once instead of joining the backlog.
  */
 export class BatchLoader<Item, Result> {
   private readonly loader: DataLoader<Item, Result>;
