@@ -32,6 +32,23 @@ export const ports = {
 export const serverCpu = process.env.BENCH_SERVER_CPU ?? '1';
 export const loadCpu = process.env.BENCH_LOAD_CPU ?? '0';
 
+/** Counts the CPUs of a taskset list such as "1", "0,1" or "0-3". */
+export function cpuCount(list: string): number {
+  return list.split(',').reduce((count, part) => {
+    const [first, last] = part.split('-').map(Number);
+
+    return count + (last === undefined ? 1 : last - first + 1);
+  }, 0);
+}
+
+/**
+ * Threads of V8's worker pool in each server under test (Node's --v8-pool-size), from
+ * BENCH_V8_POOL_SIZE. By default one per core of BENCH_SERVER_CPU: Node starts 4 whatever the
+ * CPU count, and on one pinned core the extra threads of parallel garbage collection compete with
+ * the main thread. "node" leaves Node's default.
+ */
+export const v8PoolSize = process.env.BENCH_V8_POOL_SIZE ?? String(cpuCount(serverCpu));
+
 /**
  * Shares of the peak rate at which the ingest scenario runs its open-loop phases, from
  * BENCH_PACED_SHARES (comma-separated, e.g. "0.5,0.65,0.8"). The target is stated at 0.8.

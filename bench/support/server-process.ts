@@ -4,7 +4,7 @@ import { openSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 
-import { logsDir, repoDir, resultsDir, serverCpu } from './bench-config';
+import { logsDir, repoDir, resultsDir, serverCpu, v8PoolSize } from './bench-config';
 
 export interface ServerSpec {
   name: string;
@@ -58,9 +58,11 @@ export class ServerProcess {
         ? ['--cpu-prof', `--cpu-prof-dir=${path.join(resultsDir, 'profiles')}`]
         : [];
 
+    const pool = v8PoolSize === 'node' ? [] : [`--v8-pool-size=${v8PoolSize}`];
+
     this.child = spawn(
       'taskset',
-      ['-c', serverCpu, process.execPath, ...profile, ...this.spec.args],
+      ['-c', serverCpu, process.execPath, ...pool, ...profile, ...this.spec.args],
       {
         cwd: repoDir,
         env: { ...process.env, ...this.spec.env, PORT: String(this.spec.port) },
