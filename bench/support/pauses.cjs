@@ -9,6 +9,7 @@
 //   something else that long, or the process did not get a CPU.
 
 const { PerformanceObserver, constants } = require('node:perf_hooks');
+const { setInterval } = require('node:timers');
 
 const kinds = {
   [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
