@@ -24,7 +24,7 @@ describe('A query whose connection is terminated', () => {
     await app.close();
   });
 
-  it('answers 503 with Retry-After, and the redelivery is stored', async () => {
+  it('returns 503 and stores the redelivery', async () => {
     const payload = inboundPayload(tenant.receivingNumber);
     const lock = await holdInboxKey(
       tenant.tenantId,
@@ -32,7 +32,7 @@ describe('A query whose connection is terminated', () => {
     );
     const pending = postSigned(app, tenant.webhookSecret, payload);
 
-    // PostgreSQL answers the waiting statement with 57P01 (admin_shutdown).
+    // PostgreSQL ends the waiting statement with SQLSTATE 57P01 (admin_shutdown).
     for (const pid of await lockWaiters(admin)) {
       await admin.query('SELECT pg_terminate_backend($1)', [pid]);
     }

@@ -35,7 +35,7 @@ describe('Received messages beyond INGEST_QUEUE_LIMIT', () => {
       `${String(payloads[0].message_id)}:message.received`,
     );
 
-    // The first message's batch holds the only slot; two more wait, which fills the queue.
+    // The first message's batch occupies the only slot, and two more messages fill the queue.
     const blocked = post(payloads[0]);
 
     await lockWaiters(admin);

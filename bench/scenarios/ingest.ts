@@ -65,8 +65,8 @@ export function signedMessages(
 }
 
 /**
- * Ingest at full speed (peak), then open-loop at shares of that peak's rate (80 % unless
- * BENCH_PACED_SHARES says otherwise), against one server. The server's
+ * Ingest at full speed (peak), then open-loop at shares of that peak's rate (80 %, or the
+ * shares in BENCH_PACED_SHARES), against one server. The server's
  * rows are checked against the accepted requests after each phase. bare-http stores nothing, so
  * it runs the peak phase only and has no row check.
  */

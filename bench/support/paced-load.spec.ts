@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import { runPacedLoad } from './paced-load';
 
-/** A local server that answers at once, or holds every answer until `stallUntil` has passed. */
+/** Starts a local server that responds at once, or delays every response until `stallUntil`. */
 async function startServer(): Promise<{
   port: number;
   arrivals: number[];

@@ -12,8 +12,8 @@ export interface ServerLatency {
 
 /**
  * Reads the service's request log after it stopped and returns the percentiles of `responseTime`
- * over the requests whose provider message id carries the phase tag: the time from the request
- * reaching the service to the response, without the load generator's own delays. Returns
+ * over the requests whose provider message id carries the phase tag. That time runs from the
+ * request reaching the service to the response, without the load generator's own delays. Returns
  * undefined for servers whose log lines carry no message id.
  */
 export function serverLatency(logFile: string, tag: string): ServerLatency | undefined {

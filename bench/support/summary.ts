@@ -27,7 +27,7 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** The median of the values every repeat has, or '-' when some repeat lacks one. */
+/** Returns the median when every repeat has a value, otherwise '-'. */
 function medianOf(values: Array<number | undefined>): number | '-' {
   return values.every((value): value is number => value !== undefined) && values.length > 0
     ? median(values)

@@ -72,7 +72,7 @@ describe(AlertService.name, () => {
     expect(telegram.sent[1].text).toContain('repeated 99 more times');
   });
 
-  it('logs the first of 100 identical alerts and then one line with the count', async () => {
+  it('logs the first alert and the repeat count', async () => {
     const logger = makeLogger();
     const service = new AlertService(makeConfig(), makeTelegram().client, logger);
 

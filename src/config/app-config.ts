@@ -12,7 +12,7 @@ export interface DatabaseConfig {
   ingestBatchSize: number;
   /** Calls storing received messages at once, each on its own pooled connection. */
   ingestConcurrency: number;
-  /** Received messages that may wait for a batch; more are rejected with a 503. */
+  /** Received messages that may wait for a batch. More are rejected with a 503. */
   ingestQueueLimit: number;
 }
 

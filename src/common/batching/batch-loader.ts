@@ -5,7 +5,7 @@ export interface BatchLoaderOptions {
   maxBatchSize: number;
   /** Maximum batches running at once. */
   concurrency: number;
-  /** Maximum calls waiting for a batch to start; more are rejected with BatchQueueFullError. */
+  /** Maximum calls waiting for a batch to start. More are rejected with BatchQueueFullError. */
   maxQueued: number;
 }
 

@@ -3,7 +3,7 @@ import { DriverAdapterError } from '@prisma/driver-adapter-utils';
 import { Prisma } from '../../generated/prisma/client';
 import { isDatabaseUnavailable } from './is-database-unavailable';
 
-/** The error Prisma throws for a failed raw query, as it builds it from the adapter's error. */
+/** Builds the error Prisma throws for a failed raw query from the driver adapter's error. */
 function rawQueryError(cause: ConstructorParameters<typeof DriverAdapterError>[0]): Error {
   return new Prisma.PrismaClientKnownRequestError('Raw query failed.', {
     code: 'P2010',
@@ -12,7 +12,7 @@ function rawQueryError(cause: ConstructorParameters<typeof DriverAdapterError>[0
   });
 }
 
-/** A raw query error for an error PostgreSQL answered with the given SQLSTATE. */
+/** Builds a raw query error that carries the given SQLSTATE from PostgreSQL. */
 function postgresError(code: string): Error {
   return rawQueryError({
     kind: 'postgres',
