@@ -207,6 +207,36 @@ describe('InboundMessageStore under concurrent messages', () => {
     expect(stored.map((row) => row.id)).toEqual([ids[0], ids[1], ids[3]].sort());
   });
 
+  it('stores a failed batch one message at a time', async () => {
+    const storeAlone = database.selfScoped.bind(database);
+    let inFlight = 0;
+    let maxInFlight = 0;
+
+    jest.spyOn(database, 'selfScoped').mockImplementation(async (tenantId, work) => {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+
+      try {
+        return await storeAlone(tenantId, work);
+      } finally {
+        inFlight -= 1;
+      }
+    });
+
+    const ids = Array.from({ length: 6 }, () => `msg_${randomUUID()}`);
+    const results = await Promise.allSettled(
+      ids.map((id, index) =>
+        store.store(
+          { source: 'blooio', dedupKey: id },
+          input(index === 3 ? randomUUID() : tenant.tenantId, id, '+14155551666'),
+        ),
+      ),
+    );
+
+    expect(results.filter((result) => result.status === 'rejected')).toHaveLength(1);
+    expect(maxInFlight).toBe(1);
+  });
+
   it('stores a lone surrogate in a batch as U+FFFD', async () => {
     const singles = jest.spyOn(database, 'selfScoped');
     const ids = Array.from({ length: 3 }, () => `msg_${randomUUID()}`);

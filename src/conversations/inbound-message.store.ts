@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 
 import { BatchLoader, BatchQueueFullError } from '../common/batching/batch-loader';
+import { isDatabaseUnavailable } from '../common/filters/is-database-unavailable';
 import { LogSampler } from '../common/logging/log-sampler';
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
@@ -223,12 +224,31 @@ export class InboundMessageStore {
     try {
       return await this.storeMany(messages);
     } catch (error) {
-      // One message can fail a whole batch (a deleted tenant, a value the database rejects), so
-      // each is tried alone and only the faulty one fails.
       this.logBatchFailure(error, messages.length);
 
-      return Promise.all(messages.map((message) => this.storeOne(message).catch(toError)));
+      // Stored alone, the messages of a batch that timed out or lost its connection would only
+      // queue for the pool and fail the same way, so they all fail now and Blooio retries them.
+      if (isDatabaseUnavailable(error)) {
+        return messages.map(() => toError(error));
+      }
+
+      return this.storeEachInTurn(messages);
     }
+  }
+
+  // One message can fail a whole batch (a deleted tenant, a value the database rejects), so each
+  // is stored alone and only the faulty one fails. They go one after another inside the batch's
+  // slot, so a failed batch uses one connection, as the batch did.
+  private async storeEachInTurn(
+    messages: readonly PendingMessage[],
+  ): Promise<Array<StoreResult | Error>> {
+    const results: Array<StoreResult | Error> = [];
+
+    for (const message of messages) {
+      results.push(await this.storeOne(message).catch(toError));
+    }
+
+    return results;
   }
 
   private async storeMany(messages: readonly PendingMessage[]): Promise<StoreResult[]> {
