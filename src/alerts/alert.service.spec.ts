@@ -1,4 +1,6 @@
 import type { PinoLogger } from 'nestjs-pino';
+import { Store, storage as requestLogContext } from 'nestjs-pino/storage';
+import pino from 'pino';
 
 import type { AppConfig } from '../config/app-config';
 import { loadConfig } from '../config/load-config';
@@ -86,6 +88,49 @@ describe(AlertService.name, () => {
       [expect.objectContaining({ alertKind: 'unexpected_error' }), expect.any(String)],
       [{ repeats: 99 }, expect.stringContaining('repeated 99 more times')],
     ]);
+  });
+
+  it('reports a closed window when its timer runs late', () => {
+    const logger = makeLogger();
+    const service = new AlertService(makeConfig(), makeTelegram().client, logger);
+    const alert = { kind: 'unexpected_error' as const, message: 'Database timed out' };
+
+    service.raise(alert);
+    service.raise(alert);
+    service.raise(alert);
+    // The clock passes the 60 s window before the flush timer gets to run.
+    jest.setSystemTime(Date.now() + 61_000);
+    service.raise(alert);
+
+    expect(jest.mocked(logger.warn).mock.calls.map(([fields]) => fields)).toEqual([
+      expect.objectContaining({ alertKind: 'unexpected_error' }),
+      { repeats: 2 },
+      expect.objectContaining({ alertKind: 'unexpected_error' }),
+    ]);
+  });
+
+  it('logs the repeat count outside the request log context', () => {
+    const logger = makeLogger();
+    const contexts: unknown[] = [];
+
+    jest.mocked(logger.warn).mockImplementation(() => {
+      contexts.push(requestLogContext.getStore());
+    });
+
+    const service = new AlertService(makeConfig(), makeTelegram().client, logger);
+    const alert = { kind: 'unexpected_error' as const, message: 'Database timed out' };
+    const first = new Store(pino({ enabled: false }));
+    const later = new Store(pino({ enabled: false }));
+
+    requestLogContext.run(first, () => {
+      service.raise(alert);
+      service.raise(alert);
+    });
+    jest.setSystemTime(Date.now() + 61_000);
+    // This request closes the window, so the count of the earlier repeats is logged during it.
+    requestLogContext.run(later, () => service.raise(alert));
+
+    expect(contexts).toEqual([first, undefined, later]);
   });
 
   it('keeps different fingerprints apart', async () => {

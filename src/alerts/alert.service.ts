@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
+import { storage as requestLogContext } from 'nestjs-pino/storage';
 
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
@@ -93,7 +94,10 @@ export class AlertService implements OnModuleInit, OnApplicationShutdown {
     }
 
     if (entry) {
+      // Under load the flush timer can run after the window has ended, so the closing window's
+      // count is reported here before the new window replaces it.
       clearTimeout(entry.flushTimer);
+      this.reportRepeats(entry);
     }
 
     this.coalesced.set(fingerprint, { text, windowStartedAt: now, repeats: 0 });
@@ -111,8 +115,8 @@ export class AlertService implements OnModuleInit, OnApplicationShutdown {
     return timer;
   }
 
-  // Sends one message for the repeats of the closing window, then opens a new window, so a
-  // continuing storm yields one summary per cooldown.
+  // Reports the repeats of the closing window, then opens a new window, so a continuing storm
+  // yields one summary per cooldown.
   private flush(fingerprint: string): void {
     const entry = this.coalesced.get(fingerprint);
 
@@ -120,21 +124,31 @@ export class AlertService implements OnModuleInit, OnApplicationShutdown {
       return;
     }
 
-    const seconds = Math.round(this.config.alerts.cooldownMs / 1000);
-
     if (entry.repeats === 0) {
       this.coalesced.delete(fingerprint);
 
       return;
     }
 
-    const summary = `${entry.text}\n(repeated ${entry.repeats} more times in the last ${seconds} s)`;
-
-    this.logger.warn({ repeats: entry.repeats }, summary);
-    this.enqueue(summary);
+    this.reportRepeats(entry);
     entry.windowStartedAt = Date.now();
     entry.repeats = 0;
     entry.flushTimer = undefined;
+  }
+
+  // Logs and sends one line with the number of repeats in the entry's window, if any.
+  private reportRepeats(entry: CoalescedAlert): void {
+    if (entry.repeats === 0) {
+      return;
+    }
+
+    const seconds = Math.round(this.config.alerts.cooldownMs / 1000);
+    const summary = `${entry.text}\n(repeated ${entry.repeats} more times in the last ${seconds} s)`;
+
+    // Logged outside the current request's log context, because the repeats came from many
+    // requests and the line must not carry one request's id and tenant.
+    requestLogContext.exit(() => this.logger.warn({ repeats: entry.repeats }, summary));
+    this.enqueue(summary);
   }
 
   private enqueue(text: string): void {
