@@ -6,16 +6,18 @@ import { createTestApp } from './support/create-test-app';
 import { seedTenant } from './support/fixtures';
 import type { SeededTenant } from './support/fixtures';
 import { holdInboxKey, lockWaiters } from './support/inbox-lock';
+import { LogCapture } from './support/log-capture';
 import { connectAs, superuserDatabaseUrl } from './support/test-database';
 
 describe('A query whose connection is terminated', () => {
   let app: NestFastifyApplication;
   let tenant: SeededTenant;
   let admin: Client;
+  const logs = new LogCapture();
 
   beforeAll(async () => {
     tenant = await seedTenant();
-    app = await createTestApp();
+    app = await createTestApp({ logDestination: logs, env: { LOG_LEVEL: 'info' } });
     admin = await connectAs(superuserDatabaseUrl);
   });
 
@@ -46,5 +48,11 @@ describe('A query whose connection is terminated', () => {
     expect(response.headers['retry-after']).toBeDefined();
     expect(response.body).not.toContain('terminating connection');
     expect(redelivery.json()).toEqual({ status: 'stored' });
+    expect(logs.lines).toContainEqual(
+      expect.objectContaining({ res: { statusCode: 503 }, msg: 'request errored' }),
+    );
+    expect(logs.lines.filter((line) => line.msg === 'request errored')).toEqual([
+      expect.not.objectContaining({ err: expect.anything() }),
+    ]);
   });
 });

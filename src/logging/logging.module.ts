@@ -74,6 +74,16 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
         // and serialising and redacting them on every line costs CPU for nothing.
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
+      // For a 5xx without an error of its own, pino-http adds a generated error with a stack to
+      // the request line. The exception filter already logs the real error (once per interval
+      // during an outage), so the request line keeps only the status.
+      customErrorObject: (_req: IncomingMessage, _res: ServerResponse, _error: Error, fields) => {
+        const line = { ...(fields as Record<string, unknown>) };
+
+        delete line.err;
+
+        return line;
+      },
       ...(rejections && {
         customLogLevel: (_req: IncomingMessage, res: ServerResponse) => rejections.levelFor(res),
         // Returns undefined when there is nothing to add, so pino-http adds no child logger.
