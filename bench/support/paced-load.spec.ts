@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { runPacedLoad } from './paced-load';
 
 /** Starts a local server that responds at once, or delays every response until `stallUntil`. */
-async function startServer(): Promise<{
+async function startServer(options: { dropEvery?: number } = {}): Promise<{
   port: number;
   arrivals: number[];
   stall: (ms: number) => void;
@@ -16,6 +16,14 @@ async function startServer(): Promise<{
     request.resume();
     request.on('end', () => {
       arrivals.push(Date.now());
+
+      // Every dropEvery-th request has its connection closed after 300 ms, without a response.
+      if (options.dropEvery && arrivals.length % options.dropEvery === 0) {
+        setTimeout(() => request.socket.destroy(), 300);
+
+        return;
+      }
+
       setTimeout(() => response.end('ok'), Math.max(0, stallUntil - Date.now()));
     });
   });
@@ -60,6 +68,20 @@ describe('runPacedLoad', () => {
       expect(result.total).toBe(200);
       expect(Math.max(...perWindow)).toBeLessThanOrEqual(60);
       expect(Math.min(...perWindow)).toBeGreaterThanOrEqual(20);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('counts failed requests in the latencies', async () => {
+    const server = await startServer({ dropEvery: 10 });
+
+    try {
+      const result = await runPacedLoad(options(server.port, 200));
+
+      expect(result.errors).toBe(20);
+      expect(result.total).toBe(180);
+      expect(result.latencyMs.p99).toBeGreaterThanOrEqual(250);
     } finally {
       await server.close();
     }

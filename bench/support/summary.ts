@@ -12,6 +12,9 @@ export interface SummaryRow {
   serverP99: number | '-';
   /** Open-loop phases: the generator's p99 delay in sending against the schedule. */
   generatorLagP99: number | '-';
+  /** Responses other than 2xx, and requests that failed or timed out (medians over the repeats). */
+  non2xx: number;
+  failed: number;
   /** Share of both cores busy during the phase. */
   machineBusy: number | '-';
   serverMicros: number;
@@ -61,6 +64,14 @@ export function summarise(measurements: Measurement[]): SummaryRow[] {
       serverP99: medianOf(group.map((m) => m.serverLatency?.p99)),
       generatorLagP99: medianOf(group.map((m) => m.load.dispatchLagMs?.p99)),
       machineBusy: medianOf(group.map((m) => m.machineBusyShare)),
+      non2xx: median(
+        group.map((m) =>
+          Object.entries(m.load.statusCounts)
+            .filter(([status]) => !status.startsWith('2'))
+            .reduce((sum, [, count]) => sum + count, 0),
+        ),
+      ),
+      failed: median(group.map((m) => m.load.errors + m.load.timeouts)),
       serverMicros: Math.round(median(group.map((m) => m.cpuMicrosPerRequest.server))),
       databaseMicros: Math.round(median(group.map((m) => m.cpuMicrosPerRequest.database))),
       loadAverages: group.map((m) => m.loadAverage.split(' ')[0]),
@@ -89,12 +100,13 @@ function ratio(numerator?: SummaryRow, denominator?: SummaryRow): string {
 /** Formats the medians as a Markdown table, followed by the ratios the targets are stated in. */
 export function formatSummary(rows: SummaryRow[]): string {
   const lines = [
-    '| scenario | target | phase | runs | req/s | p50 ms | p99 ms | server-side p99 ms | generator lag p99 ms | server µs/req | PostgreSQL µs/req | machine busy | rows OK | load (1 min) |',
-    '| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+    '| scenario | target | phase | runs | req/s | p50 ms | p99 ms | server-side p99 ms | generator lag p99 ms | server µs/req | PostgreSQL µs/req | machine busy | non-2xx | errors + timeouts | rows OK | load (1 min) |',
+    '| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     ...rows.map(
       (row) =>
         `| ${row.scenario} | ${row.target} | ${row.phase} | ${row.runs} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} | ` +
         `${row.serverP99} | ${row.generatorLagP99} | ${row.serverMicros} | ${row.databaseMicros} | ${row.machineBusy} | ` +
+        `${row.non2xx} | ${row.failed} | ` +
         `${row.rowsConsistent} | ${row.loadAverages.join(', ')} |`,
     ),
   ];
