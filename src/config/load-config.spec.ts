@@ -52,7 +52,7 @@ describe('loadConfig', () => {
 
   it('rejects more ingest batches in flight than pool connections', () => {
     expect(() => loadConfig({ DATABASE_POOL_SIZE: '4', INGEST_CONCURRENCY: '5' })).toThrow(
-      /INGEST_CONCURRENCY: must not exceed DATABASE_POOL_SIZE \(4\)/,
+      /INGEST_CONCURRENCY: must not exceed DATABASE_POOL_SIZE \(4\), because/,
     );
     expect(
       loadConfig({ DATABASE_POOL_SIZE: '4', INGEST_CONCURRENCY: '4' }).database.ingestConcurrency,

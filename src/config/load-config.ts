@@ -31,7 +31,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
 
   if ((environment.INGEST_CONCURRENCY ?? 0) > environment.DATABASE_POOL_SIZE) {
     throw new ConfigError(
-      `Invalid configuration:\n  INGEST_CONCURRENCY: must not exceed DATABASE_POOL_SIZE (${environment.DATABASE_POOL_SIZE}), or batches wait for connections and leave none to the tenant API and the jobs`,
+      `Invalid configuration:\n  INGEST_CONCURRENCY: must not exceed DATABASE_POOL_SIZE (${environment.DATABASE_POOL_SIZE}), because batches beyond the pool's connections only wait for one; keep it below the pool size so the tenant API and the jobs keep connections`,
     );
   }
 
