@@ -7,6 +7,7 @@ import type { InboundMessageInput } from '../src/conversations/inbound-message';
 import { InboundMessageStore } from '../src/conversations/inbound-message.store';
 import { TenantDatabase } from '../src/database/tenant-database';
 import { createTestApp } from './support/create-test-app';
+import { inboundInput } from './support/inbound-input';
 import { seedTenant } from './support/fixtures';
 import type { SeededTenant } from './support/fixtures';
 import { connectAs, superuserDatabaseUrl } from './support/test-database';
@@ -31,17 +32,12 @@ describe('A batch of received messages that times out', () => {
   });
 
   function input(providerMessageId: string): InboundMessageInput {
-    return {
+    return inboundInput({
       tenantId: tenant.tenantId,
-      contact: { kind: 'phone', value: '+14155551555' },
-      chatAddress: '+14155551555',
       ourNumber: tenant.receivingNumber,
       providerMessageId,
-      body: 'hello',
-      attachments: [],
-      receivedAt: new Date(),
-      replyState: 'awaiting_reply',
-    };
+      phone: '+14155551555',
+    });
   }
 
   it('fails its messages without storing each alone', async () => {

@@ -8,6 +8,7 @@ import { Prisma } from '../src/generated/prisma/client';
 import { InboundMessageStore } from '../src/conversations/inbound-message.store';
 import { TenantDatabase } from '../src/database/tenant-database';
 import { createTestApp } from './support/create-test-app';
+import { inboundInput } from './support/inbound-input';
 import { seedTenant } from './support/fixtures';
 import type { SeededTenant } from './support/fixtures';
 import { queryRows } from './support/row-counts';
@@ -145,17 +146,7 @@ describe('InboundMessageStore under concurrent messages', () => {
   });
 
   function input(tenantId: string, providerMessageId: string, phone: string): InboundMessageInput {
-    return {
-      tenantId,
-      contact: { kind: 'phone', value: phone },
-      chatAddress: phone,
-      ourNumber: tenant.receivingNumber,
-      providerMessageId,
-      body: 'hello',
-      attachments: [],
-      receivedAt: new Date(),
-      replyState: 'awaiting_reply',
-    };
+    return inboundInput({ tenantId, ourNumber: tenant.receivingNumber, providerMessageId, phone });
   }
 
   it('stores 30 concurrent messages in batches of at most 8, each once', async () => {
