@@ -25,11 +25,11 @@ function millis(histogram: Histogram, percentile: number): number {
 }
 
 /**
- * An open-loop load at a constant rate, in the model of wrk2: request i is due at start + i / rate
- * whether or not earlier responses have arrived, and its latency runs from that due time, so
- * a stall of the server or of the generator is counted for every request it delayed. autocannon's
- * overallRate cannot stand in: each connection sends back to back until its share of the second
- * is used up, then idles, and its correction assumes one request per millisecond.
+ * Sends an open-loop load at a constant rate, in the model of wrk2. Request i is due at
+ * start + i / rate, whether or not earlier responses have arrived, and its latency runs from that
+ * due time. So a stall of the server or of the generator counts for every request it delayed.
+ * autocannon's overallRate cannot stand in, because each connection sends back to back until its
+ * share of the second is used up and then idles, and its correction assumes one request per ms.
  */
 export async function runPacedLoad(
   options: LoadOptions & { overallRate: number },
