@@ -23,9 +23,10 @@ interface CoalescedAlert {
 /**
  * Raises operational alerts: each is logged, and sent to one Telegram chat when configured.
  * Alerts with one fingerprint are coalesced: the first within ALERT_COOLDOWN_MS is logged and sent
- * at once, and the repeats become one later line and message with their count. Messages leave at most one per
- * ALERT_MIN_INTERVAL_MS, Telegram's retry_after is honoured, and the queue is bounded, so an error
- * storm cannot flood the chat or the process. raise() never throws and never waits.
+ * at once, and the repeats become one later line and message with their count. Messages leave at
+ * most one per ALERT_MIN_INTERVAL_MS, Telegram's retry_after is honoured, and the queue is
+ * bounded, so an error storm cannot flood the chat or the process. raise() never throws and never
+ * waits.
  */
 @Injectable()
 export class AlertService implements OnModuleInit, OnApplicationShutdown {

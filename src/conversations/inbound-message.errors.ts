@@ -1,6 +1,6 @@
 import { DomainError } from '../common/errors/domain-error';
 
-/** Too many received messages already wait for the database; the sender should retry later. */
+/** Rejects a received message because too many already wait for the database. The sender retries. */
 export class IngestOverloadedError extends DomainError {
   readonly code = 'ingest_overloaded';
 

@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 
 import { BatchLoader, BatchQueueFullError } from '../common/batching/batch-loader';
-import { isDatabaseUnavailable } from '../common/filters/is-database-unavailable';
+import { isDatabaseUnavailable } from '../database/is-database-unavailable';
 import { LogSampler } from '../common/logging/log-sampler';
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';

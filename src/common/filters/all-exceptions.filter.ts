@@ -18,7 +18,7 @@ import { requestIdOf } from '../http/request-id';
 import { DOMAIN_ERROR_STATUS } from './domain-error-status';
 import { errorBody } from './error-body';
 import type { ErrorBody } from './error-body';
-import { isDatabaseUnavailable } from './is-database-unavailable';
+import { isDatabaseUnavailable } from '../../database/is-database-unavailable';
 
 /** Retry-After of a 503 that does not set its own, in seconds. */
 const unavailableRetryAfterSeconds = 5;

@@ -1,6 +1,6 @@
 import { DriverAdapterError } from '@prisma/driver-adapter-utils';
 
-import { Prisma } from '../../generated/prisma/client';
+import { Prisma } from '../generated/prisma/client';
 import { isDatabaseUnavailable } from './is-database-unavailable';
 
 /** Builds the error Prisma throws for a failed raw query from the driver adapter's error. */
