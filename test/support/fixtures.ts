@@ -17,6 +17,7 @@ export interface SeededTenant {
 }
 
 let numberCounter = 0;
+const maxSeedAttempts = 5;
 
 /** Returns a fresh fictional E.164 number in the 555-01xx style range, unique within the test run. */
 export function uniqueNumber(): string {
@@ -38,7 +39,21 @@ export async function seedTenant(
   const client = await connectAs(superuserDatabaseUrl);
 
   try {
-    return await insertTenant(client, overrides);
+    // uniqueNumber() is unique within one test file only, so a number another file seeded can come
+    // back; a new number is drawn then.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await insertTenant(client, overrides);
+      } catch (error) {
+        await client.query('ROLLBACK');
+
+        const constraint = (error as { constraint?: string }).constraint;
+
+        if (constraint !== 'sending_numbers_phone_key' || attempt === maxSeedAttempts) {
+          throw error;
+        }
+      }
+    }
   } finally {
     await client.end();
   }
