@@ -45,15 +45,35 @@ function serviceEnv(fixture: BenchFixture, runTag: string): Record<string, strin
 
 /**
  * Reads extra variables for one target from a variable such as
- * BENCH_SERVICE_ENV="INGEST_CONCURRENCY=2 NODE_OPTIONS=--max-semi-space-size=64", so two settings of
- * the same build can be compared in one run (with BENCH_BEFORE_REF=HEAD and BENCH_BEFORE_ENV).
+ * BENCH_SERVICE_ENV="INGEST_CONCURRENCY=2 NODE_OPTIONS=--max-semi-space-size=64 --trace-gc", so
+ * two settings of the same build can be compared in one run (with BENCH_BEFORE_REF=HEAD and
+ * BENCH_BEFORE_ENV). A word that does not start with an upper-case NAME= continues the value before
+ * it, so NODE_OPTIONS can hold several flags.
  */
-function extraEnv(variable: string): Record<string, string> {
-  const pairs = (process.env[variable] ?? '').split(' ').filter((pair) => pair.includes('='));
+export function extraEnv(value: string | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  let last: string | undefined;
 
-  return Object.fromEntries(
-    pairs.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
-  );
+  for (const word of (value ?? '').split(' ').filter(Boolean)) {
+    const pair = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(word);
+
+    if (pair) {
+      last = pair[1];
+      env[last] = pair[2];
+    } else if (last) {
+      env[last] += ` ${word}`;
+    }
+  }
+
+  return env;
+}
+
+/**
+ * Reads Node.js flags for one target from a variable such as BENCH_SERVICE_NODE_ARGS="--single-threaded-gc",
+ * for the V8 flags that NODE_OPTIONS does not accept.
+ */
+export function nodeArgs(value: string | undefined): string[] {
+  return (value ?? '').split(' ').filter(Boolean);
 }
 
 /** Builds the spec of one server under test; `env` overrides the defaults (for example low limits). */
@@ -86,16 +106,19 @@ export function targetSpec(
       return {
         name,
         port: ports.nestFastify,
-        args: ['dist/main.js'],
-        env: { ...base, ...extraEnv('BENCH_SERVICE_ENV'), ...env },
+        args: [...nodeArgs(process.env.BENCH_SERVICE_NODE_ARGS), 'dist/main.js'],
+        env: { ...base, ...extraEnv(process.env.BENCH_SERVICE_ENV), ...env },
         readyPath: '/health/live',
       };
     case 'nest-fastify-before':
       return {
         name,
         port: ports.nestFastifyBefore,
-        args: [path.join(process.env.BENCH_BEFORE_DIR ?? '', 'dist/main.js')],
-        env: { ...base, ...extraEnv('BENCH_BEFORE_ENV'), ...env },
+        args: [
+          ...nodeArgs(process.env.BENCH_BEFORE_NODE_ARGS),
+          path.join(process.env.BENCH_BEFORE_DIR ?? '', 'dist/main.js'),
+        ],
+        env: { ...base, ...extraEnv(process.env.BENCH_BEFORE_ENV), ...env },
         readyPath: '/health/live',
       };
     case 'nest-express':
