@@ -45,7 +45,7 @@ function serviceEnv(fixture: BenchFixture, runTag: string): Record<string, strin
 
 /**
  * Reads extra variables for one target from a variable such as
- * BENCH_SERVICE_ENV="INGEST_CONCURRENCY=2 NODE_OPTIONS=--max-semi-space-size=64 --trace-gc", so
+ * BENCH_SERVICE_ENV="INGEST_CONCURRENCY=2 NODE_OPTIONS=--require=./a.cjs --max-semi-space-size=64", so
  * two settings of the same build can be compared in one run (with BENCH_BEFORE_REF=HEAD and
  * BENCH_BEFORE_ENV). A word that does not start with an upper-case NAME= continues the value before
  * it, so NODE_OPTIONS can hold several flags.
