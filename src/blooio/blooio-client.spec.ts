@@ -111,6 +111,16 @@ describe(BlooioClient.name, () => {
     expect(blooio.requests).toHaveLength(1);
   });
 
+  it('replaces a code that is not an identifier', async () => {
+    blooio.willRespond({ kind: 'fail', status: 400, code: 'send to +12125550243 failed: hi Ann' });
+
+    const error: unknown = await makeClient(blooio)
+      .send(request)
+      .catch((rejection: unknown) => rejection);
+
+    expect((error as BlooioSendRejectedError).code).toBe('unrecognized_code_http_400');
+  });
+
   it('gives up after the attempt limit', async () => {
     blooio.willRespond(
       { kind: 'fail', status: 500 },

@@ -45,6 +45,20 @@ function stringOrUndefined(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
+// Blooio's codes are identifiers such as reply_target_not_found. Anything else in the field is
+// not a code, and it reaches logs, alerts and the database, so it is replaced.
+const errorCodePattern = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+function errorCodeOf(value: unknown, status: number): string {
+  const code = stringOrUndefined(value);
+
+  if (code === undefined) {
+    return `http_${status}`;
+  }
+
+  return errorCodePattern.test(code) ? code : `unrecognized_code_http_${status}`;
+}
+
 function providerMessageIdOf(body: BlooioResponseBody): string | undefined {
   const ids = Array.isArray(body.message_ids) ? (body.message_ids as unknown[]) : [];
 
@@ -147,7 +161,7 @@ export class BlooioClient {
 
   private classify(response: Response, body: BlooioResponseBody, attempt: number): AttemptResult {
     const status = response.status;
-    const code = stringOrUndefined(body.code) ?? `http_${status}`;
+    const code = errorCodeOf(body.code, status);
     const message = stringOrUndefined(body.message) ?? stringOrUndefined(body.error) ?? '';
 
     if (status === 202 || status === 200 || status === 409) {
