@@ -8,6 +8,7 @@ describe('maskSensitive', () => {
     ['Authorization: Bearer abc.def', 'Authorization: [redacted]'],
     ['secret whsec_abcDEF123', 'secret [redacted]'],
     ['key sk-proj-abcdefgh1234', 'key [redacted]'],
+    ['send_to_+14155550123_failed', 'send_to_+•••••••••23_failed'],
   ])('masks %s', (input, expected) => {
     expect(maskSensitive(input)).toBe(expected);
   });

@@ -9,8 +9,9 @@ const secretPatterns: RegExp[] = [
 ];
 
 // Seven or more digits, optionally separated by spaces, dots, dashes or brackets, not part of a
-// longer word or hyphenated id (so UUIDs survive).
-const phonePattern = /(?<![\w-])\+?\(?\d(?:[\s().-]{0,2}\d){6,17}(?![\w-])/g;
+// longer word or hyphenated id (so UUIDs survive). An underscore may border a number, as in
+// send_to_+14155550123_failed.
+const phonePattern = /(?<![A-Za-z0-9-])\+?\(?\d(?:[\s().-]{0,2}\d){6,17}(?![A-Za-z0-9-])/g;
 const emailPattern = /\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)\b/g;
 
 function maskPhone(match: string): string {
