@@ -105,9 +105,18 @@ describe('requestIdFor', () => {
     expect(requestIdFor(requestWithId('abc-12345678'))).toBe('abc-12345678');
   });
 
-  it.each(['short', 'has space 12345', 'x'.repeat(200), 'semi;colon12345'])('replaces %p', (id) => {
-    expect(requestIdFor(requestWithId(id))).toMatch(/^[0-9a-f-]{36}$/);
+  it('keeps an incoming uuid', () => {
+    const id = '00000000-0000-4000-8000-000000000042';
+
+    expect(requestIdFor(requestWithId(id))).toBe(id);
   });
+
+  it.each(['short', 'has space 12345', 'x'.repeat(200), 'semi;colon12345', '1-212-555-0243'])(
+    'replaces %p',
+    (id) => {
+      expect(requestIdFor(requestWithId(id))).toMatch(/^[0-9a-f-]{36}$/);
+    },
+  );
 
   it('generates an id when none is sent', () => {
     expect(requestIdFor(requestWithId())).toMatch(/^[0-9a-f-]{36}$/);

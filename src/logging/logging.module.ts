@@ -7,6 +7,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Params } from 'nestjs-pino';
 import type { Bindings, DestinationStream, TransportTargetOptions } from 'pino';
 
+import { maskSensitive } from '../alerts/mask-sensitive';
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
 import { redactPaths } from './redact-paths';
@@ -16,11 +17,18 @@ import { stdoutDestination } from './stdout-destination';
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
 
-/** Keeps a well-formed incoming X-Request-Id so one id follows a request across services. */
+/**
+ * Keeps a well-formed incoming X-Request-Id so one id follows a request across services. An id that
+ * holds a phone number or a token is replaced, because it is written on every line of the request.
+ */
 export function requestIdFor(req: IncomingMessage): string {
   const incoming = req.headers['x-request-id'];
+  const isKept =
+    typeof incoming === 'string' &&
+    requestIdPattern.test(incoming) &&
+    maskSensitive(incoming) === incoming;
 
-  return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
+  return isKept ? incoming : randomUUID();
 }
 
 function transportTargets(config: AppConfig): TransportTargetOptions[] | undefined {
