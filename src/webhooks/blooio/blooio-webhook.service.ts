@@ -7,6 +7,14 @@ import { BlooioStatusService, statusByEvent } from './blooio-status.service';
 import type { BlooioWebhookResponseDto } from './dto/blooio-webhook-response.dto';
 import type { VerifiedBlooioWebhook } from './verified-webhook';
 
+// Field names and event types are logged only when they look like identifiers: a payload can put
+// a phone number or a message in a key, and the debug line would carry it.
+const identifier = /^[A-Za-z_][A-Za-z0-9_.]{0,63}$/;
+
+function loggable(name: string): string {
+  return identifier.test(name) ? name : '[not an identifier]';
+}
+
 /** Validates a verified Blooio delivery and routes it by event type. */
 @Injectable()
 export class BlooioWebhookService {
@@ -23,7 +31,7 @@ export class BlooioWebhookService {
 
     if (unknownFields.length > 0) {
       this.logger.debug(
-        { tenantId: webhook.tenantId, unknownFields },
+        { tenantId: webhook.tenantId, unknownFields: unknownFields.map(loggable) },
         'Ignored unknown webhook fields',
       );
     }
@@ -39,7 +47,7 @@ export class BlooioWebhookService {
     }
 
     this.logger.debug(
-      { tenantId: webhook.tenantId, event: event.type.slice(0, 64) },
+      { tenantId: webhook.tenantId, event: loggable(event.type) },
       'Ignored webhook with an unhandled event type',
     );
 
