@@ -191,6 +191,22 @@ describe(AlertService.name, () => {
     expect(telegram.sent[0].text).not.toContain(token);
   });
 
+  it('masks the token in a logged Telegram error', async () => {
+    const logger = makeLogger();
+    const telegram = makeTelegram([
+      { outcome: 'failed', reason: `HTTP 400: chat not found for /bot${token}/sendMessage` },
+    ]);
+    const service = new AlertService(makeConfig(), telegram.client, logger);
+
+    service.raise({ kind: 'send_failed', message: 'Blooio returned 500' });
+    await jest.advanceTimersByTimeAsync(10);
+
+    expect(logger.error).toHaveBeenCalledWith(
+      { reason: 'HTTP 400: chat not found for /bot[redacted]/sendMessage' },
+      'Sending an alert to Telegram failed',
+    );
+  });
+
   it('limits a message to 4096 characters', async () => {
     const telegram = makeTelegram();
     const service = new AlertService(makeConfig(), telegram.client, makeLogger());

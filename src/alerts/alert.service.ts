@@ -195,7 +195,11 @@ export class AlertService implements OnModuleInit, OnApplicationShutdown {
       }
 
       if (result.outcome === 'failed') {
-        this.logger.error({ reason: result.reason }, 'Sending an alert to Telegram failed');
+        // Telegram's error description may quote the request, and so the token or the alert.
+        this.logger.error(
+          { reason: maskSensitive(result.reason, this.secrets) },
+          'Sending an alert to Telegram failed',
+        );
 
         return;
       }
