@@ -44,4 +44,22 @@ describe('The request line of an inbound message', () => {
       ['conversationId', 'messageId', 'outcome', 'providerMessageId', 'tenantId'].sort(),
     );
   });
+
+  it('leaves personal data out of the URL and the request id', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/v1/conversations?%70hone=%2B14155550123&limit=5',
+      headers: { authorization: `Bearer ${tenant.readKey}`, 'x-request-id': '1-415-555-0123' },
+    });
+    const index = logs.lines.findIndex((line) =>
+      String((line.req as { url?: string } | undefined)?.url).startsWith('/v1/conversations?'),
+    );
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(logs.lines[index]).toMatchObject({
+      req: { url: '/v1/conversations?%70hone=[redacted]&limit=5' },
+    });
+    expect(logs.raw[index]).not.toMatch(/555.?0123/);
+  });
 });
