@@ -45,7 +45,7 @@ describe('The request line of an inbound message', () => {
     );
   });
 
-  it('leaves personal data out of the URL and the request id', async () => {
+  it('redacts the URL and request id', async () => {
     const response = await app.inject({
       method: 'GET',
       url: '/v1/conversations?%70hone=%2B14155550123&limit=5',
