@@ -7,7 +7,7 @@ import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
 import type { Alert } from './alert';
 import { formatAlert, truncateText } from './alert';
-import { maskSensitive } from './mask-sensitive';
+import { maskSensitive } from '../common/logging/mask-sensitive';
 import { TELEGRAM_MAX_TEXT_LENGTH, TelegramClient } from './telegram-client';
 
 const maxQueuedMessages = 100;

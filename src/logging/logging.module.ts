@@ -7,7 +7,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Params } from 'nestjs-pino';
 import type { Bindings, DestinationStream, TransportTargetOptions } from 'pino';
 
-import { maskSensitive } from '../alerts/mask-sensitive';
+import { maskSensitive } from '../common/logging/mask-sensitive';
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
 import { redactPaths } from './redact-paths';
