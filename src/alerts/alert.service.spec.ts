@@ -191,7 +191,7 @@ describe(AlertService.name, () => {
     expect(telegram.sent[0].text).not.toContain(token);
   });
 
-  it('masks the token in a logged Telegram error', async () => {
+  it('masks secrets in Telegram errors', async () => {
     const logger = makeLogger();
     const telegram = makeTelegram([
       { outcome: 'failed', reason: `HTTP 400: chat not found for /bot${token}/sendMessage` },

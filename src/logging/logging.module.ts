@@ -19,7 +19,7 @@ const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /**
  * Keeps a well-formed incoming X-Request-Id so one id follows a request across services. An id that
- * holds a phone number or a token is replaced, because it is written on every line of the request.
+ * contains a phone number or a token is replaced, because it is written on every line of the request.
  */
 export function requestIdFor(req: IncomingMessage): string {
   const incoming = req.headers['x-request-id'];

@@ -12,7 +12,7 @@ export const sensitiveFields = [
 ] as const;
 
 /**
- * Keys of log fields that may hold an object with sensitive fields one level down: errors, and the
+ * Keys of log fields that may contain an object with sensitive fields one level down: errors, and the
  * records the domain code logs. req and res are absent, because their serializers keep only the id,
  * the method, the URL with personal query values redacted, and the status.
  */

@@ -20,7 +20,7 @@ function decode(text: string): string {
 }
 
 // Route names and UUIDs pass. A segment with seven digits in a row (a phone number) or another
-// character (the + of a phone number, the @ of an email address) came from a client, so it goes.
+// character (the + of a phone number, the @ of an email address) came from a client, so it is replaced.
 function redactSegment(segment: string): string {
   if (uuid.test(segment)) {
     return segment;

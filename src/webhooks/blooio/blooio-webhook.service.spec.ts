@@ -23,7 +23,7 @@ const webhook = {
 };
 
 describe('BlooioWebhookService', () => {
-  it('logs no unknown field name that is not an identifier', async () => {
+  it('hides non-identifier field names', async () => {
     const { service, debug } = serviceWithDebugLog();
     const payload = {
       event: 'chat.typing',
@@ -41,7 +41,7 @@ describe('BlooioWebhookService', () => {
     );
   });
 
-  it('logs no event type that is not an identifier', async () => {
+  it('hides a non-identifier event type', async () => {
     const { service, debug } = serviceWithDebugLog();
     const payload = { event: '+14155552671 hi', message_id: 'msg_1', internal_id: '+14155550100' };
 
