@@ -47,6 +47,7 @@ function options(port: number, overallRate: number) {
     connections: 20,
     durationSeconds: 1,
     overallRate,
+    leadInSeconds: 0,
     nextRequest: () => ({ body: Buffer.from('{}'), headers: { 'content-type': 'text/plain' } }),
   };
 }
@@ -68,6 +69,48 @@ describe('runPacedLoad', () => {
       expect(result.total).toBe(200);
       expect(Math.max(...perWindow)).toBeLessThanOrEqual(60);
       expect(Math.min(...perWindow)).toBeGreaterThanOrEqual(20);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('builds every request before it sends the first', async () => {
+    const server = await startServer();
+    const builtAt: number[] = [];
+
+    try {
+      await runPacedLoad({
+        ...options(server.port, 200),
+        nextRequest: () => {
+          builtAt.push(Date.now());
+
+          return { body: Buffer.from('{}'), headers: { 'content-type': 'text/plain' } };
+        },
+      });
+
+      expect(builtAt).toHaveLength(200);
+      expect(Math.max(...builtAt)).toBeLessThanOrEqual(Math.min(...server.arrivals));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('sends the lead-in requests without recording their latencies', async () => {
+    const server = await startServer();
+    const answered: number[] = [];
+
+    try {
+      server.stall(300);
+      const result = await runPacedLoad({
+        ...options(server.port, 200),
+        leadInSeconds: 0.5,
+        onResponse: (status) => answered.push(status),
+      });
+
+      // 100 lead-in requests wait for the 300 ms stall; the 200 measured ones do not.
+      expect(answered).toHaveLength(300);
+      expect(result.total).toBe(200);
+      expect(result.latencyMs.p99).toBeLessThan(100);
     } finally {
       await server.close();
     }
