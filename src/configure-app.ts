@@ -10,13 +10,18 @@ import { setupOpenApi } from './openapi/setup-openapi';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 /** The HTTP adapter, shared by main.ts and the e2e tests so both run the same server settings. */
 export function createHttpAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
     // Trusting exactly N hops makes request.ip the address the outermost trusted proxy saw, so a
-    // client cannot pick its own rate-limit bucket by sending X-Forwarded-For.
-    trustProxy: config.trustedProxyHops > 0 ? config.trustedProxyHops : false,
+    // client cannot pick its own rate-limit bucket by sending X-Forwarded-For. The count goes in as
+    // a function because Fastify 5.12 trusts no hop at all when given a number.
+    trustProxy: config.trustedProxyHops > 0 ? trustHops(config.trustedProxyHops) : false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     logger: false,
