@@ -24,7 +24,7 @@ describe('The request line of an inbound message', () => {
     await app.close();
   });
 
-  it('carries the tenant and the outcome, each key once', async () => {
+  it('carries the request id, the tenant and the outcome, each key once', async () => {
     const payload = inboundPayload(tenant.receivingNumber);
     const response = await postSigned(app, tenant.webhookSecret, payload);
     const index = logs.lines.findIndex((line) => line.providerMessageId === payload.message_id);
@@ -35,6 +35,7 @@ describe('The request line of an inbound message', () => {
     expect(response.statusCode).toBe(200);
     expect(logs.lines[index]).toEqual(
       expect.objectContaining({
+        req: expect.objectContaining({ id: response.headers['x-request-id'] }),
         tenantId: tenant.tenantId,
         outcome: 'stored',
         messageId: expect.stringMatching(/^[0-9a-f-]{36}$/),

@@ -71,7 +71,10 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
       base: { service: 'aias-backend', version: config.version, commit: config.commit },
       // Fastify assigns the id (see createHttpAdapter); pino-http reuses the request's existing id.
       redact: { paths: redactPaths, censor: '[redacted]' },
-      quietReqLogger: true,
+      // Every line of a request carries it as req (id, method, url). The quiet logger, which
+      // carries only reqId, would be a per-request parent of the request's full logger, and V8
+      // gives such a parent a hidden class of its own (see addRequestLogFields).
+      quietReqLogger: false,
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
@@ -102,7 +105,7 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
       // Transports write from a worker thread, and plain stdout is written from this thread.
       stream: destination ?? (targets ? undefined : stdoutDestination(config.logging.bufferBytes)),
     },
-    // Fields a handler adds with PinoLogger.assign also reach the request's completion line, so
+    // Fields a handler adds with addRequestLogFields also reach the request's completion line, so
     // one line per request can carry its outcome.
     assignResponse: true,
     // Probes arrive every few seconds and would drown the request log.

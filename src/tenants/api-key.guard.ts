@@ -8,6 +8,7 @@ import { apiKeyPrefix, ApiKeyHasher } from '../common/crypto/api-key';
 import { RequireScopes } from '../common/auth/require-scopes.decorator';
 import { TenantResolver } from '../database/tenant-resolver';
 import { ApiKeyUsage } from './api-key-usage';
+import { addRequestLogFields } from '../logging/request-log-fields';
 
 const invalidKey = 'Missing or invalid API key';
 
@@ -74,7 +75,7 @@ export class ApiKeyGuard implements CanActivate {
       apiKeyId: resolved.keyId,
       scopes: resolved.scopes,
     };
-    this.logger.assign({ tenantId: resolved.tenantId });
+    addRequestLogFields({ tenantId: resolved.tenantId });
     this.usage.touch(resolved.tenantId, resolved.keyId);
 
     return true;

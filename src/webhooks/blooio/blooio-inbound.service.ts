@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { PinoLogger } from 'nestjs-pino';
 
 import { toContactAddress } from '../../common/phone/phone-number';
 import type { ContactAddress } from '../../common/phone/phone-number';
@@ -9,6 +8,7 @@ import { WebhookError } from '../webhooks.errors';
 import type { BlooioEvent } from './blooio-event';
 import type { BlooioOutcome } from './dto/blooio-webhook-response.dto';
 import type { VerifiedBlooioWebhook } from './verified-webhook';
+import { addRequestLogFields } from '../../logging/request-log-fields';
 
 function contactOf(event: BlooioEvent, region: string): ContactAddress {
   const raw = event.isGroup ? event.sender : event.externalId;
@@ -39,12 +39,7 @@ function contactOf(event: BlooioEvent, region: string): ContactAddress {
  */
 @Injectable()
 export class BlooioInboundService {
-  constructor(
-    private readonly store: InboundMessageStore,
-    private readonly logger: PinoLogger,
-  ) {
-    this.logger.setContext(BlooioInboundService.name);
-  }
+  constructor(private readonly store: InboundMessageStore) {}
 
   async receive(webhook: VerifiedBlooioWebhook, event: BlooioEvent): Promise<BlooioOutcome> {
     const input = this.toInput(webhook, event);
@@ -54,8 +49,8 @@ export class BlooioInboundService {
     );
 
     // The outcome goes onto the request's own log line instead of a second line per message. The
-    // signature guard has already put the tenant there, and a second assign would repeat the key.
-    this.logger.assign({
+    // signature guard has already put the tenant there, and adding it again would repeat the key.
+    addRequestLogFields({
       providerMessageId: event.messageId,
       outcome: stored ? 'stored' : 'duplicate',
       messageId: stored?.messageId,

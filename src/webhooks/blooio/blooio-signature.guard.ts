@@ -16,6 +16,7 @@ import type { AppConfig } from '../../config/app-config';
 import { isTimestampFresh, parseSignatureHeader } from './blooio-signature';
 import { BlooioSigningKeys } from './blooio-signing-keys';
 import type { WebhookRejectionReason } from './webhook-tenant';
+import { addRequestLogFields } from '../../logging/request-log-fields';
 
 /** The one message of every signature failure, so a response reveals nothing about our tenants. */
 export const invalidSignatureMessage = 'Invalid webhook signature';
@@ -94,7 +95,7 @@ export class BlooioSignatureGuard implements CanActivate {
 
     request.tenant = { tenantId, scopes: [] };
     request.blooioWebhook = { tenantId, defaultRegion, receivingNumber, payload };
-    this.logger.assign({ tenantId });
+    addRequestLogFields({ tenantId });
 
     return true;
   }
