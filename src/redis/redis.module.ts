@@ -30,9 +30,11 @@ function createRedis(config: AppConfig): RedisClient {
     commandTimeout: 500,
     retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
     lazyConnect: false,
-    // Commands issued in the same tick go out in one write: under load the rate-limit calls of
-    // concurrent requests share a syscall instead of paying one each.
-    enableAutoPipelining: true,
+    // No auto-pipelining: ioredis defines accessors on each pipeline it builds, so V8 gives every
+    // pipeline a hidden class of its own, and that kept each request's rate-limit calls alive into
+    // the old generation (BENCHMARKS.md, "Hidden classes made per request"). The writes it shared
+    // did not show in the CPU per message.
+    enableAutoPipelining: false,
   });
 
   let isDown = false;
