@@ -248,6 +248,18 @@ describe('InboundMessageStore under concurrent messages', () => {
     expect(stored).toEqual({ body: 'a\ufffdb' });
   });
 
+  it('reports a provider message id stored under another key as a duplicate', async () => {
+    const id = `msg_${randomUUID()}`;
+    const message = input(tenant.tenantId, id, '+14155551999');
+    const first = await store.store({ source: 'blooio', dedupKey: `${id}:a` }, message);
+    const again = await store.store({ source: 'blooio', dedupKey: `${id}:b` }, message);
+    const stored = await queryRows('SELECT id FROM messages WHERE provider_message_id = $1', [id]);
+
+    expect(first).toEqual(expect.objectContaining({ messageId: expect.any(String) }));
+    expect(again).toBeUndefined();
+    expect(stored).toHaveLength(1);
+  });
+
   it('runs a store again after a deadlock', async () => {
     const deadlock = new Prisma.PrismaClientKnownRequestError('deadlock detected', {
       code: 'P2010',

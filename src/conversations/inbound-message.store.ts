@@ -19,6 +19,16 @@ const messageAlreadyStored = 'AI409';
 
 const failureLogIntervalMs = 10_000;
 
+const storeOneSql = `
+  SELECT outcome, contact_id, conversation_id, message_id
+  FROM public.store_inbound_message(
+    $1::uuid, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text,
+    $10::text, $11::jsonb, $12::timestamptz, $13::reply_state, $14::int)`;
+
+const storeManySql = `
+  SELECT idx, outcome, contact_id, conversation_id, message_id
+  FROM public.store_inbound_messages($1::jsonb, $2::int)`;
+
 /**
  * SQLSTATEs of a transaction that lost a conflict with another one (deadlock_detected and
  * serialization_failure) and succeeds when run again. Batches sorted by contact still deadlock now
@@ -189,29 +199,36 @@ export class InboundMessageStore {
   }
 
   private async storeOnce({ delivery, input }: PendingMessage): Promise<StoreResult> {
-    const row = await this.db
-      .selfScoped(input.tenantId, async (client) => {
-        const rows = await client.$queryRaw<StoreRow[]>`
-          SELECT outcome, contact_id, conversation_id, message_id
-          FROM public.store_inbound_message(
-            ${input.tenantId}::uuid, ${delivery.source}::text, ${delivery.dedupKey}::text,
-            ${input.contact.kind}::text, ${input.contact.value}::text, ${input.chatAddress}::text,
-            ${input.ourNumber}::text, ${input.providerMessageId}::text,
-            ${input.protocol ?? null}::text, ${input.body}::text,
-            ${toWellFormedJson(input.attachments)}::jsonb, ${input.receivedAt}::timestamptz,
-            ${input.replyState}::reply_state, ${this.config.replies.worker.maxAttempts}::int)`;
-
-        return rows[0];
+    const rows = await this.db
+      .selfScoped<StoreRow>(input.tenantId, {
+        name: 'aias_store_inbound_message',
+        text: storeOneSql,
+        values: [
+          input.tenantId,
+          delivery.source,
+          delivery.dedupKey,
+          input.contact.kind,
+          input.contact.value,
+          input.chatAddress,
+          input.ourNumber,
+          input.providerMessageId,
+          input.protocol ?? null,
+          input.body,
+          toWellFormedJson(input.attachments),
+          input.receivedAt,
+          input.replyState,
+          this.config.replies.worker.maxAttempts,
+        ],
       })
       .catch((error: unknown) => {
         if (sqlStateOf(error) === messageAlreadyStored) {
-          return undefined;
+          return [];
         }
 
         throw error;
       });
 
-    return toStored(row);
+    return toStored(rows[0]);
   }
 
   private async storeBatch(
@@ -262,14 +279,11 @@ export class InboundMessageStore {
     const elements = toWellFormedJson(order.map((index) => toBatchElement(messages[index])));
     const tenantIds = [...new Set(messages.map(({ input }) => input.tenantId))];
 
-    const rows = await this.db.selfScopedBatch(
-      tenantIds,
-      (client) =>
-        client.$queryRaw<BatchRow[]>`
-        SELECT idx, outcome, contact_id, conversation_id, message_id
-        FROM public.store_inbound_messages(
-          ${elements}::jsonb, ${this.config.replies.worker.maxAttempts}::int)`,
-    );
+    const rows = await this.db.selfScopedBatch<BatchRow>(tenantIds, {
+      name: 'aias_store_inbound_messages',
+      text: storeManySql,
+      values: [elements, this.config.replies.worker.maxAttempts],
+    });
 
     // A message without its row would be reported as a duplicate and never stored.
     if (rows.length !== messages.length) {
