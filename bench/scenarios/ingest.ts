@@ -144,7 +144,11 @@ export async function runIngest(context: ScenarioContext, target: TargetName): P
 
   // The service buffers its log, so its own request times are read once it has stopped.
   for (const { measurement, tag } of measured) {
-    measurement.serverLatency = serverLatency(server.logFile, tag);
+    measurement.serverLatency = serverLatency(
+      server.logFile,
+      tag,
+      measurement.load.leadInRequests ?? 0,
+    );
     context.record(measurement);
   }
 }

@@ -31,6 +31,8 @@ export interface LoadResult {
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
   /** Paced phases only: how late the generator sent requests against their due time. */
   dispatchLagMs?: { p50: number; p99: number };
+  /** Paced phases only: the lead-in requests, sequences 0 to leadInRequests - 1, not measured. */
+  leadInRequests?: number;
   statusCounts: Record<string, number>;
   errors: number;
   timeouts: number;

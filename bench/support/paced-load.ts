@@ -156,6 +156,7 @@ export async function runPacedLoad(
       mean: Number((latency.mean / 1000).toFixed(1)),
     },
     dispatchLagMs: { p50: millis(dispatchLag, 50), p99: millis(dispatchLag, 99) },
+    leadInRequests: leadIn,
     statusCounts,
     errors,
     timeouts,

@@ -12,11 +12,16 @@ export interface ServerLatency {
 
 /**
  * Reads the service's request log after it stopped and returns the percentiles of `responseTime`
- * over the requests whose provider message id carries the phase tag. That time runs from the
- * request reaching the service to the response, without the load generator's own delays. Returns
+ * over the requests whose provider message id carries the phase tag and a sequence number of at
+ * least `fromSequence` (the paced phases leave out their lead-in). That time runs from the request
+ * reaching the service to the response, without the load generator's own delays. Returns
  * undefined for servers whose log lines carry no message id.
  */
-export function serverLatency(logFile: string, tag: string): ServerLatency | undefined {
+export function serverLatency(
+  logFile: string,
+  tag: string,
+  fromSequence = 0,
+): ServerLatency | undefined {
   const marker = `"providerMessageId":"${tag}-`;
   const histogram = build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000 });
 
@@ -25,9 +30,13 @@ export function serverLatency(logFile: string, tag: string): ServerLatency | und
       continue;
     }
 
-    const { responseTime } = JSON.parse(line) as { responseTime?: number };
+    const { responseTime, providerMessageId } = JSON.parse(line) as {
+      responseTime?: number;
+      providerMessageId?: string;
+    };
+    const sequence = Number(providerMessageId?.slice(tag.length + 1));
 
-    if (typeof responseTime === 'number') {
+    if (typeof responseTime === 'number' && sequence >= fromSequence) {
       histogram.recordValue(Math.max(1, Math.round(responseTime * 1000)));
     }
   }
