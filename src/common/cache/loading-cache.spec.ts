@@ -28,7 +28,7 @@ describe(LoadingCache.name, () => {
     const load = jest.fn(() => Promise.resolve('a'));
 
     await expect(cache.get('k', load)).resolves.toBe('a');
-    nowMs += 999;
+    nowMs += 799;
     await expect(cache.get('k', load)).resolves.toBe('a');
     expect(load).toHaveBeenCalledTimes(1);
   });
@@ -41,6 +41,38 @@ describe(LoadingCache.name, () => {
     nowMs += 1000;
     await cache.get('k', load);
     expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('reloads in the background in the last fifth of the TTL', async () => {
+    const cache = new LoadingCache<string>({ ttlMs: 1000, maxEntries: 10, now });
+    const reloaded = deferred<string>();
+    const load = jest.fn().mockResolvedValueOnce('old').mockReturnValueOnce(reloaded.promise);
+
+    await cache.get('k', load);
+    nowMs += 800;
+
+    await expect(cache.get('k', load)).resolves.toBe('old');
+    await expect(cache.get('k', load)).resolves.toBe('old');
+    reloaded.resolve('new');
+    await reloaded.promise;
+    await expect(cache.get('k', load)).resolves.toBe('new');
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps the cached value when a background reload fails', async () => {
+    const cache = new LoadingCache<string>({ ttlMs: 1000, maxEntries: 10, now });
+    const load = jest
+      .fn()
+      .mockResolvedValueOnce('old')
+      .mockRejectedValueOnce(new Error('database down'))
+      .mockResolvedValueOnce('new');
+
+    await cache.get('k', load);
+    nowMs += 900;
+    await expect(cache.get('k', load)).resolves.toBe('old');
+    await Promise.resolve();
+    await expect(cache.get('k', load)).resolves.toBe('old');
+    expect(load).toHaveBeenCalledTimes(3);
   });
 
   it('shares one pending load between callers', async () => {
