@@ -11,7 +11,7 @@ const log = [
 ].join('\n');
 
 describe('groupMapEvents', () => {
-  it('groups the events of the window by type, reason and the code that caused them', () => {
+  it('groups events by type, reason and source', () => {
     expect(groupMapEvents(log, 1000)).toEqual([
       {
         count: 2,

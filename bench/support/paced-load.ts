@@ -44,7 +44,7 @@ function isTimeout(error: unknown): boolean {
  * The generator shares a core with PostgreSQL and Redis, so its own CPU delays the service's
  * queries. Every request is therefore built and signed before the clock starts, and sent through
  * undici, which costs a fraction of node:http's client per request. The phase runs leadInSeconds
- * longer than durationSeconds, and only requests due after the lead-in count in the results; a
+ * longer than durationSeconds. Only requests due after the lead-in count in the results, but a
  * failed request counts in errors or timeouts wherever it falls.
  */
 export async function runPacedLoad(
