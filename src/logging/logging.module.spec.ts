@@ -102,7 +102,7 @@ describe('loggerParams', () => {
 
 describe('requestIdFor', () => {
   it('keeps a well-formed incoming id', () => {
-    expect(requestIdFor(requestWithId('abc-12345678'))).toBe('abc-12345678');
+    expect(requestIdFor(requestWithId('req-7f3a9c21b4'))).toBe('req-7f3a9c21b4');
   });
 
   it('keeps an incoming uuid', () => {
@@ -111,12 +111,20 @@ describe('requestIdFor', () => {
     expect(requestIdFor(requestWithId(id))).toBe(id);
   });
 
-  it.each(['short', 'has space 12345', 'x'.repeat(200), 'semi;colon12345', '1-212-555-0243'])(
-    'replaces %p',
-    (id) => {
-      expect(requestIdFor(requestWithId(id))).toMatch(/^[0-9a-f-]{36}$/);
-    },
-  );
+  it.each([
+    'short',
+    'has space 12345',
+    'x'.repeat(200),
+    'semi;colon12345',
+    '1-212-555-0243',
+    'req-14155551234',
+    'x4155551234',
+    'abc-415-555-1234-x',
+    'aias_ab12cd_secretpart',
+    'whsec_abcdefgh',
+  ])('replaces %p', (id) => {
+    expect(requestIdFor(requestWithId(id))).toMatch(/^[0-9a-f-]{36}$/);
+  });
 
   it('generates an id when none is sent', () => {
     expect(requestIdFor(requestWithId())).toMatch(/^[0-9a-f-]{36}$/);

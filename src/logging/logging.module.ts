@@ -16,17 +16,28 @@ import { redactUrl } from './redact-url';
 import { stdoutDestination } from './stdout-destination';
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Seven digits, each pair at most one separator apart: a phone number however it is written.
+const phoneLikeDigits = /\d(?:[._:-]?\d){6}/;
+const tokenPrefix = /(?:aias|whsec)_/i;
 
 /**
  * Keeps a well-formed incoming X-Request-Id so one id follows a request across services. An id that
- * contains a phone number or a token is replaced, because it is written on every line of the request.
+ * may hold a phone number or a token is replaced, because it is written on every line of the
+ * request. A UUID is always kept.
  */
 export function requestIdFor(req: IncomingMessage): string {
   const incoming = req.headers['x-request-id'];
+
+  if (typeof incoming !== 'string' || !requestIdPattern.test(incoming)) {
+    return randomUUID();
+  }
+
   const isKept =
-    typeof incoming === 'string' &&
-    requestIdPattern.test(incoming) &&
-    maskSensitive(incoming) === incoming;
+    uuidPattern.test(incoming) ||
+    (!phoneLikeDigits.test(incoming) &&
+      !tokenPrefix.test(incoming) &&
+      maskSensitive(incoming) === incoming);
 
   return isKept ? incoming : randomUUID();
 }

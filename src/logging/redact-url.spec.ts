@@ -16,6 +16,9 @@ describe('redactUrl', () => {
     ['/v1/conversations?phone[]=%2B1212', '/v1/conversations?[redacted]'],
     ['/v1/conversations?%2B12125550243=1', '/v1/conversations?[redacted]'],
     ['/webhooks/blooio?text=hi&to=%2B1212', '/webhooks/blooio?text=[redacted]&to=[redacted]'],
+    ['/v1/conversations?limit=14155551234', '/v1/conversations?limit=[redacted]'],
+    ['/v1/conversations?createdFrom=%2B14155551234', '/v1/conversations?createdFrom=[redacted]'],
+    ['/v1/opportunities?pipelineId=415-555-1234', '/v1/opportunities?pipelineId=[redacted]'],
   ])('redacts query values in %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
   });
@@ -24,6 +27,9 @@ describe('redactUrl', () => {
     ['/v1/conversations/%2B12125550243', '/v1/conversations/[redacted]'],
     ['/v1/conversations/12125550243/messages', '/v1/conversations/[redacted]/messages'],
     ['/v1/contacts/ann%40example.com', '/v1/contacts/[redacted]'],
+    ['/v1/conversations/415-555-1234', '/v1/conversations/[redacted]'],
+    ['/v1/conversations/whsec_alphasecret1', '/v1/conversations/[redacted]'],
+    ['/v1/conversations/aias_ab12cd_Zx9secret', '/v1/conversations/[redacted]'],
   ])('redacts path parameters in %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
   });

@@ -1,13 +1,24 @@
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isoDate =
+  /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
 /**
- * Query parameters of the tenant API whose values carry no personal data, so request lines keep
- * them. Every other value is replaced, whatever the client sends or however it encodes the name.
+ * Query parameters of the tenant API whose values carry no personal data, with the shape a valid
+ * value has. Request lines keep a value of that shape; every other value is replaced, whatever the
+ * client sends or however it encodes the name.
  */
-const loggedQueryValues = new Set(['limit', 'createdFrom', 'createdTo', 'pipelineId', 'status']);
+const loggedQueryValues = new Map<string, RegExp>([
+  ['limit', /^\d{1,3}$/],
+  ['createdFrom', isoDate],
+  ['createdTo', isoDate],
+  ['pipelineId', uuid],
+  ['status', /^[a-z_]{1,32}$/],
+]);
 
 const parameterName = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const plainSegment = /^[A-Za-z0-9_.-]*$/;
-const longDigitRun = /\d{7}/;
+// Route names: lower-case words joined by - or . (conversations, swagger-ui.css, v1).
+const routeWord = /^[a-z][a-z0-9]*(?:[-.][a-z0-9]+)*$/;
+const digitRun = /\d{3}/;
 
 const redacted = '[redacted]';
 
@@ -19,8 +30,8 @@ function decode(text: string): string {
   }
 }
 
-// Route names and UUIDs pass. A segment with seven digits in a row (a phone number) or another
-// character (the + of a phone number, the @ of an email address) came from a client, so it is replaced.
+// Route names and UUIDs pass. Anything else in a path came from a client: a phone number, with
+// or without separators, an email address, or a secret or API key pasted into the URL.
 function redactSegment(segment: string): string {
   if (uuid.test(segment)) {
     return segment;
@@ -28,7 +39,9 @@ function redactSegment(segment: string): string {
 
   const decoded = decode(segment);
 
-  return plainSegment.test(decoded) && !longDigitRun.test(decoded) ? segment : redacted;
+  return decoded === '' || (routeWord.test(decoded) && !digitRun.test(decoded))
+    ? segment
+    : redacted;
 }
 
 function redactParameter(pair: string): string {
@@ -44,7 +57,13 @@ function redactParameter(pair: string): string {
     return redacted;
   }
 
-  return separator === -1 || loggedQueryValues.has(name) ? pair : `${rawName}=${redacted}`;
+  if (separator === -1) {
+    return pair;
+  }
+
+  const shape = loggedQueryValues.get(name);
+
+  return shape?.test(decode(pair.slice(separator + 1))) ? pair : `${rawName}=${redacted}`;
 }
 
 /** Replaces personal data in a request URL before it is logged: path parameters and query values. */
