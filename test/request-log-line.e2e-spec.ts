@@ -46,6 +46,25 @@ describe('The request line of an inbound message', () => {
     );
   });
 
+  it('carries the tenant once on a handler line after the guard', async () => {
+    const phone = `+1415555${String(Date.now() % 10_000).padStart(4, '0')}`;
+    const response = await app.inject({
+      method: 'POST',
+      url: '/webhooks/lead-intake',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.apiKey}` },
+      payload: JSON.stringify({
+        name: 'Log Line',
+        phone,
+        consent: { given: true, at: '2026-12-01T10:00:00Z', wording: 'I agree to texts.' },
+      }),
+    });
+    const index = logs.lines.findIndex((line) => line.msg === 'Lead intake processed');
+
+    expect(response.statusCode).toBe(201);
+    expect(logs.lines[index]).toMatchObject({ tenantId: tenant.tenantId });
+    expect(keysOf(logs.raw[index]).filter((key) => key === 'tenantId')).toHaveLength(1);
+  });
+
   it('redacts the URL and request id', async () => {
     const response = await app.inject({
       method: 'GET',

@@ -74,7 +74,8 @@ export class BlooioStatusService {
     });
 
     this.logger.info(
-      { tenantId, providerMessageId: event.messageId, status, outcome },
+      // The signature guard already put tenantId on the request's logger.
+      { providerMessageId: event.messageId, status, outcome },
       'Applied delivery status',
     );
 

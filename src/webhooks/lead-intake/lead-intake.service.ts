@@ -75,7 +75,7 @@ export class LeadIntakeService {
       throw new WebhookError('missing_contact', 'phone or email is required');
     }
 
-    const result = await this.withRetryOnConflict(tenantId, () =>
+    const result = await this.withRetryOnConflict(() =>
       this.db.transaction(tenantId, async (tx) => {
         const claimId = dedupKey
           ? await this.inbox.claim(tx, tenantId, 'lead_intake', dedupKey)
@@ -98,8 +98,8 @@ export class LeadIntakeService {
     );
 
     this.logger.info(
+      // The API key guard already put tenantId on the request's logger.
       {
-        tenantId,
         contactId: result.body.contactId,
         opportunityId: result.body.opportunityId,
         isReplay: result.isReplay,
@@ -116,12 +116,12 @@ export class LeadIntakeService {
    * neither sees the other's uncommitted row, and the second commit fails. Run again, the check
    * sees the committed row and leaves the field as it was, as for leads that arrive one by one.
    */
-  private withRetryOnConflict<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
+  private withRetryOnConflict<T>(work: () => Promise<T>): Promise<T> {
     return retry(work, {
       maxAttempts: maxConflictAttempts,
       isRetryable: isUniqueViolation,
       beforeRetry: (attempt) =>
-        this.logger.info({ tenantId, attempt }, 'Lead intake hit a concurrent write; retrying'),
+        this.logger.info({ attempt }, 'Lead intake hit a concurrent write; retrying'),
     });
   }
 
