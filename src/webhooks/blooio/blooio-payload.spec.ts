@@ -107,6 +107,12 @@ describe('parseBlooioPayload', () => {
     );
   });
 
+  it.each(['batch\ud812y', 'msg\u0000'])('rejects the message id %j', (messageId) => {
+    expect(errorOf({ ...base, message_id: messageId }).details).toEqual([
+      'message_id must be text without control characters or lone surrogates',
+    ]);
+  });
+
   it('ignores an inherited __proto__ field', () => {
     const payload = JSON.parse(
       '{"__proto__": {"event": 1}, "event": "message.read", "message_id": "m", "internal_id": "x"}',

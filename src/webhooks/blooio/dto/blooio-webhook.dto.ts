@@ -1,5 +1,13 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 
 import { BlooioAttachmentDto } from './blooio-attachment.dto';
 import { IsAttachmentList, IsEpochMillis, IsStringOrNumber } from './blooio-validators';
@@ -33,6 +41,11 @@ export class BlooioWebhookDto {
   @ApiProperty({ example: 'msg_9f8e7d6c', description: "Blooio's message id." })
   @IsString()
   @Length(1, 256)
+  // A lone surrogate would be stored as U+FFFD, so two different ids could become one and the
+  // second message would be answered as a duplicate and lost.
+  @Matches(/^[^\p{Cs}\p{Cc}]+$/u, {
+    message: 'message_id must be text without control characters or lone surrogates',
+  })
   message_id: string;
 
   @ApiProperty({
