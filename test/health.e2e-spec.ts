@@ -34,10 +34,10 @@ describe('Health', () => {
     const response = await app.inject({
       method: 'GET',
       url: '/health/live',
-      headers: { 'x-request-id': 'req-12345678' },
+      headers: { 'x-request-id': 'req-7f3a9c21b4' },
     });
 
-    expect(response.headers['x-request-id']).toBe('req-12345678');
+    expect(response.headers['x-request-id']).toBe('req-7f3a9c21b4');
   });
 
   it('replaces a malformed request id', async () => {
