@@ -82,9 +82,8 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
       base: { service: 'aias-backend', version: config.version, commit: config.commit },
       // Fastify assigns the id (see createHttpAdapter); pino-http reuses the request's existing id.
       redact: { paths: redactPaths, censor: '[redacted]' },
-      // Every line of a request carries it as req (id, method, url). The quiet logger, which
-      // carries only reqId, would be a per-request parent of the request's full logger, and V8
-      // gives such a parent a hidden class of its own (see addRequestLogFields).
+      // Lines carry the request as req (id, method, url). The quiet logger (reqId only) would be a
+      // per-request parent of the full one, and V8 gives such a parent a hidden class of its own.
       quietReqLogger: false,
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({

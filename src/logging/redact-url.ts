@@ -4,7 +4,7 @@ const isoDate =
 
 /**
  * Query parameters of the tenant API whose values carry no personal data, with the shape a valid
- * value has. Request lines keep a value of that shape; every other value is replaced, whatever the
+ * value has. A request line keeps a value of that shape. Every other value is replaced, whatever the
  * client sends or however it encodes the name.
  */
 const loggedQueryValues = new Map<string, RegExp>([

@@ -5,7 +5,7 @@ import pino from 'pino';
 
 import { addRequestLogFields } from './request-log-fields';
 
-/** A pino logger whose lines land, parsed, in `lines`. */
+/** Creates a pino logger that parses each line into `lines`. */
 function capturingLogger(lines: Record<string, unknown>[]): pino.Logger {
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -18,7 +18,7 @@ function capturingLogger(lines: Record<string, unknown>[]): pino.Logger {
 }
 
 describe('addRequestLogFields', () => {
-  it('adds the fields to later lines of the request without a child logger', () => {
+  it('adds fields without a child logger', () => {
     const lines: Record<string, unknown>[] = [];
     const requestLogger = capturingLogger(lines).child({ req: { id: 'r-1' } });
     const store = new Store(requestLogger, requestLogger);
@@ -34,7 +34,7 @@ describe('addRequestLogFields', () => {
     ]);
   });
 
-  it('adds the fields to a separate response logger too', () => {
+  it('adds fields to the response logger', () => {
     const lines: Record<string, unknown>[] = [];
     const root = capturingLogger(lines);
     const store = new Store(root.child({ part: 'request' }), root.child({ part: 'response' }));

@@ -41,8 +41,8 @@ export class BlooioWebhookDto {
   @ApiProperty({ example: 'msg_9f8e7d6c', description: "Blooio's message id." })
   @IsString()
   @Length(1, 256)
-  // A lone surrogate would be stored as U+FFFD, so two different ids could become one and the
-  // second message would be answered as a duplicate and lost.
+  // A lone surrogate would be stored as U+FFFD, so two different ids could become one, and the
+  // second message would be taken for a duplicate and lost.
   @Matches(/^[^\p{Cs}\p{Cc}]+$/u, {
     message: 'message_id must be text without control characters or lone surrogates',
   })
