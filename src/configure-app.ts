@@ -1,7 +1,10 @@
+import { Logger as NestLogger } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 
+import { errorBody } from './common/filters/error-body';
 import { registerJsonParser } from './common/http/json-body-parser';
 import type { AppConfig } from './config/app-config';
 import { closeConnectionsWhileDraining } from './health/graceful-shutdown';
@@ -12,6 +15,26 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 function trustHops(hops: number): (address: string, hop: number) => boolean {
   return (_address, hop) => hop < hops;
+}
+
+const routerLogger = new NestLogger('HttpRouter');
+
+// A URL that Fastify's router cannot decode fails before Nest's exception filters, and Fastify's
+// own response would echo the URL and carry no request id. This responds as the filters do.
+function rejectBeforeRouting(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const message =
+    error.code === 'FST_ERR_BAD_URL'
+      ? 'The request URL is not valid percent-encoding'
+      : 'The request could not be routed';
+
+  routerLogger.log(
+    { requestId: request.id, code: error.code },
+    'Rejected a request before routing',
+  );
+  void reply
+    .header('x-request-id', request.id)
+    .status(400)
+    .send(errorBody(400, message, { requestId: request.id }));
 }
 
 /** The HTTP adapter, shared by main.ts and the e2e tests so both run the same server settings. */
@@ -26,6 +49,7 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
     forceCloseConnections: 'idle',
     logger: false,
     genReqId: requestIdFor,
+    frameworkErrors: rejectBeforeRouting,
   });
 }
 

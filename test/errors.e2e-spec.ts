@@ -93,6 +93,23 @@ describe('Error responses', () => {
     );
   });
 
+  it('malformed URL is a 400 with a request id', async () => {
+    const response = await app.inject({ method: 'GET', url: '/v1/conversations/%E0%A4%A' });
+    const requestId = response.headers['x-request-id'];
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'The request URL is not valid percent-encoding',
+      requestId,
+    });
+    expect(response.body).not.toContain('%E0%A4%A');
+    expect(logs.lines).toContainEqual(
+      expect.objectContaining({ requestId, msg: 'Rejected a request before routing' }),
+    );
+  });
+
   it('malformed JSON is a 400 without internals', async () => {
     const response = await app.inject({
       method: 'POST',
