@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
 import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from './prisma.service';
+import { uuidPattern } from '../common/validation/uuid-pattern';
 
 export type TenantTransaction = Prisma.TransactionClient;
 
@@ -17,8 +18,6 @@ export interface NamedStatement {
   text: string;
   values: unknown[];
 }
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class MissingTenantError extends Error {
   override readonly name = 'MissingTenantError';

@@ -14,9 +14,9 @@ import { redactPaths } from './redact-paths';
 import { RejectionLogSampler } from './rejection-log-sampler';
 import { redactUrl } from './redact-url';
 import { stdoutDestination } from './stdout-destination';
+import { uuidPattern } from '../common/validation/uuid-pattern';
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Seven digits, each pair at most one separator apart: a phone number however it is written.
 const phoneLikeDigits = /\d(?:[._:-]?\d){6}/;
 const tokenPrefix = /(?:aias|whsec)_/i;

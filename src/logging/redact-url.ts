@@ -1,4 +1,5 @@
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { uuidPattern } from '../common/validation/uuid-pattern';
+
 const isoDate =
   /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -11,7 +12,7 @@ const loggedQueryValues = new Map<string, RegExp>([
   ['limit', /^\d{1,3}$/],
   ['createdFrom', isoDate],
   ['createdTo', isoDate],
-  ['pipelineId', uuid],
+  ['pipelineId', uuidPattern],
   ['status', /^[a-z_]{1,32}$/],
 ]);
 
@@ -33,7 +34,7 @@ function decode(text: string): string {
 // Route names and UUIDs pass. Anything else in a path came from a client: a phone number, with
 // or without separators, an email address, or a secret or API key pasted into the URL.
 function redactSegment(segment: string): string {
-  if (uuid.test(segment)) {
+  if (uuidPattern.test(segment)) {
     return segment;
   }
 

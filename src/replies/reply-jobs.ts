@@ -4,11 +4,10 @@ import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/app-config';
 import type { TenantTransaction } from '../database/tenant-database';
 import type { ReplyJobPayload } from './reply-processor';
+import { uuidPattern } from '../common/validation/uuid-pattern';
 
 /** The graphile-worker task that replies to one inbound message. */
 export const REPLY_TASK = 'send_reply';
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function replyJobKey(messageId: string): string {
   return `reply:${messageId}`;
