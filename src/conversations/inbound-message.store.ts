@@ -299,6 +299,8 @@ export class InboundMessageStore {
     return results;
   }
 
+  // NOTE: a batch runs in the async context of the request that started it, so this line carries
+  // that request's req.id and tenantId even when the batch holds other tenants' messages.
   private logBatchFailure(error: unknown, size: number): void {
     const sqlState = sqlStateOf(error) ?? 'none';
     const skipped = this.failures.sample(sqlState);
