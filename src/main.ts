@@ -1,3 +1,4 @@
+import './runtime/apply-v8-flags';
 import 'reflect-metadata';
 
 import { NestFactory } from '@nestjs/core';
