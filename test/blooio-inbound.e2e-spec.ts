@@ -229,6 +229,16 @@ describe('Blooio message.received', () => {
     ['a missing message_id', { message_id: undefined }, /message_id must be a string/],
     ['a numeric message_id', { message_id: 42 }, /message_id must be a string/],
     ['an empty message_id', { message_id: '' }, /message_id must be longer/],
+    [
+      'a message_id with U+0000',
+      { message_id: 'msg_nul\u0000' },
+      /message_id must be text without control characters/,
+    ],
+    [
+      'a message_id with a lone surrogate',
+      { message_id: 'msg_half\ud800' },
+      /message_id must be text without control characters or lone surrogates/,
+    ],
     ['a missing event', { event: undefined }, /event must be a string/],
     ['a missing external_id', { external_id: undefined }, /external_id must be a string/],
     [

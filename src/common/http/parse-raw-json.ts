@@ -5,10 +5,10 @@ import { stripNullCharacters } from './strip-null-characters';
 
 /**
  * Parses a raw JSON body the way the global JSON parser does: `__proto__` keys and `constructor`
- * keys that carry a `prototype` are removed, and so is U+0000 in strings. Throws a 400 for an empty
- * or malformed body.
+ * keys that carry a `prototype` are removed, and so is U+0000 in strings, except in the values of
+ * the top-level keys in `keepValuesOf`. Throws a 400 for an empty or malformed body.
  */
-export function parseRawJson(body: Buffer): unknown {
+export function parseRawJson(body: Buffer, keepValuesOf?: ReadonlySet<string>): unknown {
   if (body.length === 0) {
     throw new BadRequestException(
       'Body cannot be empty when content-type is set to application/json',
@@ -23,5 +23,5 @@ export function parseRawJson(body: Buffer): unknown {
     throw new BadRequestException('Body is not valid JSON');
   }
 
-  return stripNullCharacters(parsed);
+  return stripNullCharacters(parsed, keepValuesOf);
 }

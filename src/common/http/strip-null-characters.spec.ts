@@ -27,4 +27,14 @@ describe('stripNullCharacters', () => {
       text: 'plain',
     });
   });
+
+  it('keeps the listed top-level values', () => {
+    const value = JSON.parse('{"id":"a\\u0000","text":"b\\u0000","deep":{"id":"c\\u0000"}}');
+
+    expect(stripNullCharacters(value, new Set(['id']))).toEqual({
+      id: 'a\u0000',
+      text: 'b',
+      deep: { id: 'c' },
+    });
+  });
 });

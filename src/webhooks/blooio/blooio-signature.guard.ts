@@ -22,6 +22,9 @@ import { addRequestLogFields } from '../../logging/request-log-fields';
 export const invalidSignatureMessage = 'Invalid webhook signature';
 
 const warningIntervalMs = 60_000;
+// U+0000 stays in the message id so that validation rejects it: removed, two ids would become one,
+// and the second message would be treated as a duplicate and lost.
+const keepNullCharactersIn: ReadonlySet<string> = new Set(['message_id']);
 
 function signatureHeaderOf(request: FastifyRequest): string | undefined {
   const value = request.headers['x-blooio-signature'] ?? request.headers['blooio-signature'];
@@ -78,7 +81,7 @@ export class BlooioSignatureGuard implements CanActivate {
       return this.reject('stale_timestamp');
     }
 
-    const payload = parseRawJson(rawBody);
+    const payload = parseRawJson(rawBody, keepNullCharactersIn);
     const receivingNumber = receivingNumberOf(payload);
 
     if (!receivingNumber) {
