@@ -1,7 +1,8 @@
-import './runtime/apply-v8-flags';
+import { appliedV8Flags } from './runtime/apply-v8-flags';
 import 'reflect-metadata';
 
 import { NestFactory } from '@nestjs/core';
+import { PinoLogger } from 'nestjs-pino';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { AppModule } from './app.module';
@@ -9,6 +10,13 @@ import { configureApp, createHttpAdapter } from './configure-app';
 import { ConfigError, loadConfig } from './config/load-config';
 import { startEmbeddedDatabase } from './database/embedded/embedded-database';
 import { installGracefulShutdown } from './health/graceful-shutdown';
+
+async function logV8Flags(app: NestFastifyApplication): Promise<void> {
+  const logger = await app.resolve(PinoLogger);
+
+  logger.setContext('Runtime');
+  logger.info({ v8Flags: appliedV8Flags }, 'Set V8 flags at start-up');
+}
 
 async function bootstrap(): Promise<void> {
   let config = loadConfig();
@@ -25,6 +33,7 @@ async function bootstrap(): Promise<void> {
   );
 
   configureApp(app);
+  await logV8Flags(app);
   await installGracefulShutdown(app, config, embedded);
   await app.listen(config.port, config.host);
 }

@@ -1,7 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
 
-/** Matches a node command-line flag that sets allocation-site pretenuring either way. */
-const pretenuringFlag = /^--(no-)?allocation[-_]site[-_]pretenuring$/;
+/**
+ * Matches a command-line argument that sets allocation-site pretenuring either way. V8 also takes
+ * flags with one dash, `no` without a dash, underscores for dashes, and `=value`.
+ */
+const pretenuringFlag = /^--?(no[-_]?)?allocation[-_]site[-_]pretenuring(=.*)?$/;
 
 /**
  * Turns off V8's allocation-site pretenuring unless the node command line sets it, and returns the
