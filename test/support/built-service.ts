@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { get } from 'node:http';
@@ -71,6 +72,9 @@ export class BuiltService {
       NODE_ENV: 'production',
       APP_ENCRYPTION_KEY: testEncryptionKey.toString('base64'),
       LOG_LEVEL: 'info',
+      // Keys of their own, so another service counting in the same Redis database cannot block
+      // this one's clients.
+      RATE_LIMIT_KEY_PREFIX: `test:${randomUUID()}:`,
       ...env,
     });
 
