@@ -67,7 +67,6 @@ describe('applyV8Flags', () => {
     '-allocation-site-pretenuring',
     '--noallocation-site-pretenuring',
     '--no_allocation_site_pretenuring',
-    '--allocation-site-pretenuring=false',
   ])('keeps the command-line setting %s', (arg) => {
     const flags: string[] = [];
 

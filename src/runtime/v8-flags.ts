@@ -1,10 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
 
 /**
- * Matches a command-line argument that sets allocation-site pretenuring either way. V8 also takes
- * flags with one dash, `no` without a dash, underscores for dashes, and `=value`.
+ * Matches a command-line argument that sets allocation-site pretenuring either way. Node also takes
+ * V8 flags with one dash, `no` without a dash and underscores for dashes.
  */
-const pretenuringFlag = /^--?(no[-_]?)?allocation[-_]site[-_]pretenuring(=.*)?$/;
+const pretenuringFlag = /^--?(no[-_]?)?allocation[-_]site[-_]pretenuring$/;
 
 /**
  * Turns off V8's allocation-site pretenuring unless the node command line sets it, and returns the
