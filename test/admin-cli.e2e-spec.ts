@@ -694,6 +694,17 @@ describe('Administration CLI', () => {
     );
 
     it(
+      'marks required options in help',
+      async () => {
+        const result = await runCliProcess(['key', 'issue', '--help']);
+
+        expect(result.exitCode).toBe(0);
+        expect(result.stdout).toMatch(/--name <name>\s+what the key is for \(required\)/);
+      },
+      processTimeout,
+    );
+
+    it(
       'prints help without DATABASE_URL',
       async () => {
         const result = await runCliProcess(['--help'], { env: { DATABASE_URL: '' } });

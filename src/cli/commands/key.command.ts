@@ -36,7 +36,7 @@ export class KeyIssueCommand extends AuditedCommand {
     this.io.out(key.plaintext);
   }
 
-  @Option({ flags: '--name <name>', description: 'what the key is for', required: true })
+  @Option({ flags: '--name <name>', description: 'what the key is for (required)', required: true })
   parseName(value: string): string {
     return value;
   }

@@ -38,12 +38,16 @@ export class TenantCreateCommand extends AuditedCommand {
     this.io.out(`Created tenant ${tenant.slug} (${tenant.id}) with the default pipeline Sales`);
   }
 
-  @Option({ flags: '--name <name>', description: 'display name', required: true })
+  @Option({ flags: '--name <name>', description: 'display name (required)', required: true })
   parseName(value: string): string {
     return value;
   }
 
-  @Option({ flags: '--slug <slug>', description: 'unique short name: a-z, 0-9, -', required: true })
+  @Option({
+    flags: '--slug <slug>',
+    description: 'unique short name: a-z, 0-9, - (required)',
+    required: true,
+  })
   parseSlug(value: string): string {
     return value;
   }
