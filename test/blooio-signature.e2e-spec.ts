@@ -321,6 +321,22 @@ describe('Blooio signature', () => {
       });
     });
 
+    it('rejects a compressed body with 415', async () => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/webhooks/blooio',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        payload: '{"event":"message.received"}',
+      });
+
+      expect(response.statusCode).toBe(415);
+      expect(withoutRequestId(response)).toEqual({
+        statusCode: 415,
+        error: 'Unsupported Media Type',
+        message: 'Content-Encoding gzip is not supported: send the body uncompressed',
+      });
+    });
+
     it('rejects a missing body with 415', async () => {
       const response = await app.inject({ method: 'POST', url: '/webhooks/blooio' });
 

@@ -134,6 +134,32 @@ describe('Error responses', () => {
     expect(response.json().statusCode).toBe(415);
   });
 
+  it('a compressed body is a 415', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/test-errors/echo',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      payload: '{"name":"x"}',
+    });
+
+    expect(response.statusCode).toBe(415);
+    expect(response.json().message).toBe(
+      'Content-Encoding gzip is not supported: send the body uncompressed',
+    );
+    expect(response.headers['x-request-id']).toBeTruthy();
+  });
+
+  it('an identity-encoded body is accepted', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/test-errors/echo',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'identity' },
+      payload: '{"name":"x"}',
+    });
+
+    expect(response.statusCode).toBe(201);
+  });
+
   it('a body over 256 KiB is a 413', async () => {
     const response = await app.inject({
       method: 'POST',

@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 import { isNestedDeeperThan } from './json-depth';
@@ -14,12 +14,20 @@ declare module 'fastify' {
   }
 }
 
+/** Returns the request's Content-Encoding unless it is absent or identity. */
+function contentEncodingOf(request: FastifyRequest): string | undefined {
+  const encoding = request.headers['content-encoding']?.trim();
+
+  return encoding && encoding.toLowerCase() !== 'identity' ? encoding : undefined;
+}
+
 /**
  * Replaces Fastify's body parsers with one for JSON, so any other media type gets a 415. Routes
  * marked `rawJsonBody` get the untouched bytes and parse them after verifying the signature. The
  * others get JSON parsed with prototype-poisoning keys removed. Bodies nested deeper than
  * MAX_JSON_DEPTH levels are a 400, because the recursive validation pipe would overflow the stack.
- * U+0000 is removed from strings because PostgreSQL cannot store it.
+ * U+0000 is removed from strings because PostgreSQL cannot store it. A body with a
+ * Content-Encoding other than identity is a 415, because it is never decompressed.
  */
 export function registerJsonParser(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('remove', 'remove');
@@ -33,6 +41,18 @@ export function registerJsonParser(fastify: FastifyInstance): void {
       body: Buffer,
       done: (error: Error | null, body?: unknown) => void,
     ) => {
+      const encoding = contentEncodingOf(request);
+
+      if (encoding) {
+        done(
+          new UnsupportedMediaTypeException(
+            `Content-Encoding ${encoding} is not supported: send the body uncompressed`,
+          ),
+        );
+
+        return;
+      }
+
       if (request.routeOptions.config?.rawJsonBody) {
         done(null, body);
 
