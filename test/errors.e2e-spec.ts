@@ -52,6 +52,14 @@ describe('Error responses', () => {
     await app.close();
   });
 
+  const postEchoEncoded = (encoding: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/test-errors/echo',
+      headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+      payload: '{"name":"x"}',
+    });
+
   it('unexpected error returns a 500 with an error id', async () => {
     const response = await app.inject({ method: 'GET', url: '/test-errors/unexpected' });
     const body = response.json();
@@ -135,12 +143,7 @@ describe('Error responses', () => {
   });
 
   it('a compressed body is a 415', async () => {
-    const response = await app.inject({
-      method: 'POST',
-      url: '/test-errors/echo',
-      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
-      payload: '{"name":"x"}',
-    });
+    const response = await postEchoEncoded('gzip');
 
     expect(response.statusCode).toBe(415);
     expect(response.json().message).toBe(
@@ -150,12 +153,7 @@ describe('Error responses', () => {
   });
 
   it('an identity-encoded body is accepted', async () => {
-    const response = await app.inject({
-      method: 'POST',
-      url: '/test-errors/echo',
-      headers: { 'content-type': 'application/json', 'content-encoding': 'identity' },
-      payload: '{"name":"x"}',
-    });
+    const response = await postEchoEncoded('identity');
 
     expect(response.statusCode).toBe(201);
   });
