@@ -305,35 +305,32 @@ describe('Blooio signature', () => {
   });
 
   describe('body rules', () => {
-    it('rejects a non-JSON content type with 415', async () => {
+    it.each([
+      [
+        'a non-JSON content type',
+        { 'content-type': 'text/plain' },
+        'event=message.received',
+        'Unsupported Media Type',
+      ],
+      [
+        'a compressed body',
+        { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        '{"event":"message.received"}',
+        'Content-Encoding gzip is not supported: send the body uncompressed',
+      ],
+    ])('rejects %s with 415', async (_, headers, payload, message) => {
       const response = await app.inject({
         method: 'POST',
         url: '/webhooks/blooio',
-        headers: { 'content-type': 'text/plain' },
-        payload: 'event=message.received',
+        headers,
+        payload,
       });
 
       expect(response.statusCode).toBe(415);
       expect(withoutRequestId(response)).toEqual({
         statusCode: 415,
         error: 'Unsupported Media Type',
-        message: 'Unsupported Media Type',
-      });
-    });
-
-    it('rejects a compressed body with 415', async () => {
-      const response = await app.inject({
-        method: 'POST',
-        url: '/webhooks/blooio',
-        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
-        payload: '{"event":"message.received"}',
-      });
-
-      expect(response.statusCode).toBe(415);
-      expect(withoutRequestId(response)).toEqual({
-        statusCode: 415,
-        error: 'Unsupported Media Type',
-        message: 'Content-Encoding gzip is not supported: send the body uncompressed',
+        message,
       });
     });
 
