@@ -152,6 +152,15 @@ describe('Error responses', () => {
     expect(response.headers['x-request-id']).toBeTruthy();
   });
 
+  it('an odd encoding is not echoed', async () => {
+    const response = await postEchoEncoded(`gzip, ${'x'.repeat(200)}`);
+
+    expect(response.statusCode).toBe(415);
+    expect(response.json().message).toBe(
+      'This Content-Encoding is not supported: send the body uncompressed',
+    );
+  });
+
   it('an identity-encoded body is accepted', async () => {
     const response = await postEchoEncoded('identity');
 

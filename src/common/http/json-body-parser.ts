@@ -22,6 +22,14 @@ function contentEncodingOf(request: FastifyRequest): string | undefined {
 }
 
 /**
+ * Returns the encoding as named in an error message: a generic name unless the header value is one
+ * short token, so a long header is not echoed back.
+ */
+function describeEncoding(encoding: string): string {
+  return /^[\w.-]{1,32}$/.test(encoding) ? `Content-Encoding ${encoding}` : 'This Content-Encoding';
+}
+
+/**
  * Replaces Fastify's body parsers with one for JSON, so any other media type gets a 415. Routes
  * marked `rawJsonBody` get the untouched bytes and parse them after verifying the signature. The
  * others get JSON parsed with prototype-poisoning keys removed. Bodies nested deeper than
@@ -46,7 +54,7 @@ export function registerJsonParser(fastify: FastifyInstance): void {
       if (encoding) {
         done(
           new UnsupportedMediaTypeException(
-            `Content-Encoding ${encoding} is not supported: send the body uncompressed`,
+            `${describeEncoding(encoding)} is not supported: send the body uncompressed`,
           ),
         );
 
