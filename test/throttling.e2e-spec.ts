@@ -77,6 +77,25 @@ describe('Rate limiting', () => {
       expect(Number(rejected.headers['retry-after'])).toBeLessThanOrEqual(30);
     });
 
+    it('asks a client over both limits to wait for the longer one', async () => {
+      const client = '192.0.2.30';
+
+      expect(await statuses(app, 3, '/rate-limit-probe/open', client)).toEqual([200, 200, 200]);
+      await sleep(1100);
+      expect(await statuses(app, 4, '/rate-limit-probe/open', client)).toEqual([
+        200, 200, 429, 429,
+      ]);
+
+      const rejected = await get(app, '/rate-limit-probe/open', client);
+
+      expect(rejected.statusCode).toBe(429);
+      expect(rejected.headers['ratelimit']).toMatch(/^"ip-burst";r=0;t=1, "ip-sustained";r=0;t=/);
+      expect(Number(rejected.headers['retry-after'])).toBeGreaterThan(20);
+      expect(rejected.json()).toMatchObject({
+        message: `Too many requests: retry after ${rejected.headers['retry-after']} seconds`,
+      });
+    });
+
     it('counts every route and every status in one bucket per IP', async () => {
       const client = '192.0.2.3';
 
@@ -106,8 +125,10 @@ describe('Rate limiting', () => {
 
       expect(response.statusCode).toBe(429);
       expect(response.headers['retry-after']).toBe('1');
-      expect(response.headers['ratelimit-policy']).toBe('"ip-burst";q=3;w=1');
-      expect(response.headers['ratelimit']).toBe('"ip-burst";r=0;t=1');
+      expect(response.headers['ratelimit-policy']).toBe(
+        '"ip-burst";q=3;w=1, "ip-sustained";q=5;w=30',
+      );
+      expect(response.headers['ratelimit']).toBe('"ip-burst";r=0;t=1, "ip-sustained";r=1;t=30');
       expect(response.headers['cache-control']).toBe('no-store');
       expect(body).toEqual({
         statusCode: 429,

@@ -2,22 +2,38 @@ import { ServiceUnavailableException } from '@nestjs/common';
 import type { ExecutionContext } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
 import { ThrottlerException, ThrottlerGuard } from '@nestjs/throttler';
-import type { ThrottlerOptions, ThrottlerRequest } from '@nestjs/throttler';
-import { THROTTLER_SKIP } from '@nestjs/throttler/dist/throttler.constants';
+import type { Resolvable, ThrottlerOptions } from '@nestjs/throttler';
+import {
+  THROTTLER_BLOCK_DURATION,
+  THROTTLER_LIMIT,
+  THROTTLER_SKIP,
+  THROTTLER_TTL,
+} from '@nestjs/throttler/dist/throttler.constants';
 import type { FastifyReply } from 'fastify';
 
 import { appendRateLimitFields } from './rate-limit-headers';
+import type { RateLimitState } from './rate-limit-headers';
 import { RATE_LIMIT_FAIL_CLOSED } from './rate-limit-policy.decorator';
 import type { RateLimitStorage, ThrottlerStorageRecord } from './rate-limit-storage';
 
 /** Retry-After of a fail-closed route while Redis is unreachable. */
 const outageRetryAfterSeconds = 5;
 
+/** One limit's count for one request. */
+interface LimitHit {
+  state: RateLimitState;
+  /** Seconds until the client may try again; 0 while the limit allows it. */
+  retryAfterSeconds: number;
+}
+
 /**
  * The @nestjs/throttler guard with this service's rules. Each guard has fixed named limits, and
  * each limit keeps one counter per client across all routes, so a client cannot multiply its
  * allowance by spreading requests. Responses carry the RateLimit fields and a plain Retry-After.
  * While Redis is unreachable, @RateLimitFailClosed() routes are rejected with 503.
+ *
+ * A request is counted against all of the guard's limits at once, so it waits for one Redis round
+ * trip instead of one per limit. Every limit counts it, even when another limit rejects it.
  */
 export abstract class RateLimitGuard extends ThrottlerGuard {
   protected constructor(
@@ -28,24 +44,51 @@ export abstract class RateLimitGuard extends ThrottlerGuard {
   ) {
     super({ throttlers }, rateLimitStorage, reflector);
     this.throttlers = throttlers;
-    this.commonOptions = {
-      getTracker: (request, context) => this.trackerFor(request, context),
-      generateKey: (context, tracker, name) => this.generateKey(context, tracker, name),
-    };
   }
 
   // The constructor configures the guard, so an instance Nest creates for @UseGuards without
   // running lifecycle hooks works the same as a registered provider.
   override async onModuleInit(): Promise<void> {}
 
-  // A plain @SkipThrottle() marks only the throttler named "default", so it is read as "skip all".
-  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
-    const skipAll = this.reflector.getAllAndOverride<boolean | undefined>(
-      `${THROTTLER_SKIP}default`,
-      [context.getHandler(), context.getClass()],
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (await this.shouldSkip(context)) {
+      return true;
+    }
+
+    const counted = this.throttlers.filter((throttler) => !this.isSkipped(context, throttler));
+
+    if (counted.length === 0) {
+      return true;
+    }
+
+    const request = context.switchToHttp().getRequest<Record<string, unknown>>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const tracker = await this.trackerFor(request, context);
+    const hits = await Promise.all(
+      counted.map((throttler) => this.countHit(context, reply, tracker, throttler)),
     );
 
-    return Promise.resolve(skipAll === true);
+    for (const hit of hits) {
+      appendRateLimitFields(reply, hit.state);
+    }
+
+    // With several limits exceeded, the client has to wait for the one that reopens last.
+    const retryAfter = Math.max(...hits.map((hit) => hit.retryAfterSeconds));
+
+    if (retryAfter > 0) {
+      void reply.header('Retry-After', String(retryAfter));
+
+      throw new ThrottlerException(
+        `Too many requests: retry after ${retryAfter} ${retryAfter === 1 ? 'second' : 'seconds'}`,
+      );
+    }
+
+    return true;
+  }
+
+  // A plain @SkipThrottle() marks only the throttler named "default", so it is read as "skip all".
+  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return Promise.resolve(this.isSkipped(context, { name: 'default' }));
   }
 
   /** Returns who a hit is counted for; ThrottlerGuard's getTracker has no access to the route. */
@@ -64,32 +107,67 @@ export abstract class RateLimitGuard extends ThrottlerGuard {
     return `${this.keyPrefix}${name}:${tracker}`;
   }
 
-  protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {
-    const { context, limit, ttl, throttler, blockDuration } = request;
+  private async countHit(
+    context: ExecutionContext,
+    reply: FastifyReply,
+    tracker: string,
+    throttler: ThrottlerOptions,
+  ): Promise<LimitHit> {
     const name = throttler.name ?? 'default';
-    const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const tracker = await request.getTracker(context.switchToHttp().getRequest(), context);
-    const key = request.generateKey(context, tracker, name);
+    const limit = await this.setting(context, THROTTLER_LIMIT, name, throttler.limit);
+    const ttl = await this.setting(context, THROTTLER_TTL, name, throttler.ttl);
+    const blockDuration = await this.setting(
+      context,
+      THROTTLER_BLOCK_DURATION,
+      name,
+      throttler.blockDuration ?? ttl,
+    );
+    const key = this.generateKey(context, tracker, name);
     const record = await this.count(context, reply, key, ttl, limit, blockDuration, name);
     const retryAfter = Math.max(1, record.timeToBlockExpire);
 
-    appendRateLimitFields(reply, {
-      name,
-      limit,
-      windowSeconds: Math.ceil(ttl / 1000),
-      remaining: Math.max(0, limit - record.totalHits),
-      resetSeconds: record.isBlocked ? retryAfter : Math.max(0, record.timeToExpire),
-    });
+    return {
+      state: {
+        name,
+        limit,
+        windowSeconds: Math.ceil(ttl / 1000),
+        remaining: Math.max(0, limit - record.totalHits),
+        resetSeconds: record.isBlocked ? retryAfter : Math.max(0, record.timeToExpire),
+      },
+      retryAfterSeconds: record.isBlocked ? retryAfter : 0,
+    };
+  }
 
-    if (record.isBlocked) {
-      void reply.header('Retry-After', String(retryAfter));
+  /** Reads a limit's setting, letting a route's @Throttle() override the guard's own. */
+  private async setting(
+    context: ExecutionContext,
+    metadataKey: string,
+    name: string,
+    fallback: Resolvable<number>,
+  ): Promise<number> {
+    const value =
+      this.reflector.getAllAndOverride<Resolvable<number> | undefined>(`${metadataKey}${name}`, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? fallback;
+    const resolved = typeof value === 'function' ? await value(context) : value;
 
-      throw new ThrottlerException(
-        `Too many requests: retry after ${retryAfter} ${retryAfter === 1 ? 'second' : 'seconds'}`,
+    if (!Number.isFinite(resolved)) {
+      throw new TypeError(
+        `Invalid ${metadataKey} for the "${name}" rate limit: expected a number, got ${String(resolved)}`,
       );
     }
 
-    return true;
+    return resolved;
+  }
+
+  private isSkipped(context: ExecutionContext, throttler: Pick<ThrottlerOptions, 'name'>): boolean {
+    return (
+      this.reflector.getAllAndOverride<boolean | undefined>(`${THROTTLER_SKIP}${throttler.name}`, [
+        context.getHandler(),
+        context.getClass(),
+      ]) === true
+    );
   }
 
   private async count(
