@@ -106,6 +106,50 @@ describe('store_inbound_messages, called as the application role', () => {
     expect(stored).toHaveLength(1);
   });
 
+  it('queues one reply job per stored message and notifies the workers once', async () => {
+    const listener = await connectAs(appDatabaseUrl);
+    const notifications: string[] = [];
+    const [first, second] = [`msg_${randomUUID()}`, `msg_${randomUUID()}`];
+
+    listener.on('notification', (message) => notifications.push(message.payload ?? ''));
+    await listener.query('LISTEN "jobs:insert"');
+
+    const { rows } = await client.query<{ outcome: string; message_id: string | null }>(batchCall, [
+      JSON.stringify([element(tenant, first), element(other, second), element(tenant, first)]),
+    ]);
+
+    // A notification reaches the listener just after the commit; give a second one time to arrive.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await listener.end();
+
+    const [firstId, secondId] = rows.map((row) => row.message_id);
+    const jobs = await queryRows(
+      `SELECT j.key, j.payload, j.max_attempts, t.identifier
+       FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+       WHERE j.key IN ($1, $2) ORDER BY j.id`,
+      [`reply:${firstId}`, `reply:${secondId}`],
+    );
+
+    expect(rows.map((row) => row.outcome)).toEqual(['stored', 'stored', 'duplicate']);
+    expect(jobs).toEqual([
+      {
+        key: `reply:${firstId}`,
+        payload: { tenantId: tenant.tenantId, messageId: firstId },
+        max_attempts: 5,
+        identifier: 'send_reply',
+      },
+      {
+        key: `reply:${secondId}`,
+        payload: { tenantId: other.tenantId, messageId: secondId },
+        max_attempts: 5,
+        identifier: 'send_reply',
+      },
+    ]);
+    expect(
+      notifications.map((payload) => (JSON.parse(payload) as { count: number }).count),
+    ).toEqual([2]);
+  });
+
   it('refuses to run inside a tenant-scoped transaction', async () => {
     const id = `msg_${randomUUID()}`;
 
