@@ -11,6 +11,7 @@ import { formatMeasurement } from './support/measure';
 import type { Measurement } from './support/measure';
 import { readFixture, seedDatabase } from './support/seed';
 import { formatSummary, summarise } from './support/summary';
+import { targetOrder } from './support/targets';
 import type { TargetName } from './support/targets';
 
 /**
@@ -29,7 +30,9 @@ function eachTarget(
   const only = process.env.BENCH_TARGETS?.split(',');
 
   return async (context) => {
-    for (const target of targets.filter((name) => !only || only.includes(name))) {
+    const selected = targets.filter((name) => !only || only.includes(name));
+
+    for (const target of targetOrder(selected, context.repeat)) {
       await run(context, target);
     }
   };

@@ -1,4 +1,4 @@
-import { extraEnv, nodeArgs } from './targets';
+import { extraEnv, nodeArgs, targetOrder } from './targets';
 
 describe('extraEnv', () => {
   it('reads NAME=value pairs', () => {
@@ -26,5 +26,28 @@ describe('nodeArgs', () => {
       '--single-threaded-gc',
       '--max-semi-space-size=4',
     ]);
+  });
+});
+
+describe('targetOrder', () => {
+  const targets = ['express-baseline', 'nest-fastify', 'nest-fastify-before'];
+
+  it('keeps the order in the first repeat', () => {
+    expect(targetOrder(targets, 1)).toEqual(targets);
+  });
+
+  it('starts each repeat one place later', () => {
+    expect(targetOrder(targets, 2)).toEqual([
+      'nest-fastify',
+      'nest-fastify-before',
+      'express-baseline',
+    ]);
+    expect(targetOrder(targets, 4)).toEqual(targets);
+  });
+
+  it('puts each target first once in as many repeats', () => {
+    const firsts = [1, 2, 3].map((repeat) => targetOrder(targets, repeat)[0]);
+
+    expect(firsts.sort()).toEqual([...targets].sort());
   });
 });
