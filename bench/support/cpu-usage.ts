@@ -53,13 +53,18 @@ export function cpuSeconds(pid: number, includeChildren = false): number {
   return ticks / ticksPerSecond;
 }
 
-/** Reads the postmaster's pid from the first line of postmaster.pid. */
-export function postmasterPid(dataDir: string): number | undefined {
+/** Reads a pid from the first line of a pid file, or undefined when the file is missing. */
+export function pidFromFile(file: string): number | undefined {
   try {
-    return Number(readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0]);
+    return Number(readFileSync(file, 'utf8').split('\n')[0]);
   } catch {
     return undefined;
   }
+}
+
+/** Reads the postmaster's pid from the first line of postmaster.pid. */
+export function postmasterPid(dataDir: string): number | undefined {
+  return pidFromFile(`${dataDir}/postmaster.pid`);
 }
 
 /** Reads the 1, 5 and 15 minute load averages from /proc/loadavg. */

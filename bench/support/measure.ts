@@ -4,14 +4,16 @@ import { Client } from 'pg';
 
 import { superuserUrl } from './bench-config';
 
-import { cpuSeconds, loadAverage, machineTicks, postmasterPid } from './cpu-usage';
+import { cpuSeconds, loadAverage, machineTicks, pidFromFile, postmasterPid } from './cpu-usage';
 import { runLoad } from './load';
 import type { LoadOptions, LoadResult } from './load';
 import type { RowCheck } from './rows';
 import type { ServerLatency } from './server-latency';
 import type { ServerProcess } from './server-process';
 
-const databaseDir = path.join(process.env.BENCH_DIR ?? '/tmp/aias-bench', 'pg');
+const benchBaseDir = process.env.BENCH_DIR ?? '/tmp/aias-bench';
+const databaseDir = path.join(benchBaseDir, 'pg');
+const redisPidFile = path.join(benchBaseDir, 'redis.pid');
 
 export interface Measurement {
   scenario: string;
@@ -22,10 +24,10 @@ export interface Measurement {
   loadAverage: string;
   load: LoadResult;
   /**
-   * CPU time per completed request, in microseconds: the server, PostgreSQL's backends and the
-   * load generator (this process).
+   * CPU time per completed request, in microseconds: the server, PostgreSQL's backends, the
+   * benchmark's Redis server and the load generator (this process).
    */
-  cpuMicrosPerRequest: { server: number; database: number; generator?: number };
+  cpuMicrosPerRequest: { server: number; database: number; redis?: number; generator?: number };
   /** Share of the machine's CPU time, all cores, that was busy during the phase (steal included). */
   machineBusyShare?: number;
   rows?: RowCheck;
@@ -129,6 +131,7 @@ export async function measure(
   options: LoadOptions,
 ): Promise<Measurement> {
   const postmaster = postmasterPid(databaseDir);
+  const redisPid = pidFromFile(redisPidFile);
   const serverPid = server.pid ?? 0;
   const started = loadAverage();
 
@@ -138,6 +141,7 @@ export async function measure(
 
   const serverBefore = cpuSeconds(serverPid);
   const databaseBefore = postmaster ? cpuSeconds(postmaster, true) : 0;
+  const redisBefore = redisPid ? cpuSeconds(redisPid) : 0;
   const generatorBefore = process.cpuUsage();
   const machineBefore = machineTicks();
   const load: LoadResult = await runLoad(options);
@@ -145,6 +149,7 @@ export async function measure(
   const generatorUsed = process.cpuUsage(generatorBefore);
   const serverAfter = cpuSeconds(serverPid);
   const databaseAfter = postmaster ? cpuSeconds(postmaster, true) : 0;
+  const redisAfter = redisPid ? cpuSeconds(redisPid) : 0;
   const completed = Math.max(1, load.total);
 
   return {
@@ -155,6 +160,7 @@ export async function measure(
     cpuMicrosPerRequest: {
       server: Math.round(((serverAfter - serverBefore) * 1e6) / completed),
       database: Math.round(((databaseAfter - databaseBefore) * 1e6) / completed),
+      redis: Math.round(((redisAfter - redisBefore) * 1e6) / completed),
       generator: Math.round((generatorUsed.user + generatorUsed.system) / completed),
     },
     machineBusyShare: Number(
@@ -180,6 +186,7 @@ export function formatMeasurement(measurement: Measurement): string {
     `${load.requestsPerSecond.toFixed(0)} req/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, ` +
     `[${statuses}] errors ${load.errors} timeouts ${load.timeouts}, ` +
     `cpu/request server ${measurement.cpuMicrosPerRequest.server} µs db ${measurement.cpuMicrosPerRequest.database} µs ` +
+    `redis ${measurement.cpuMicrosPerRequest.redis ?? '?'} µs ` +
     `generator ${measurement.cpuMicrosPerRequest.generator ?? '?'} µs, machine busy ${measurement.machineBusyShare ?? '?'}, ` +
     `load ${measurement.loadAverage}${rowText}` +
     (measurement.serverLatency

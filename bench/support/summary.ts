@@ -19,6 +19,8 @@ export interface SummaryRow {
   machineBusy: number | '-';
   serverMicros: number;
   databaseMicros: number;
+  /** The benchmark's Redis server; '-' for results recorded before it was measured. */
+  redisMicros: number | '-';
   loadAverages: string[];
   rowsConsistent: string;
 }
@@ -74,6 +76,7 @@ export function summarise(measurements: Measurement[]): SummaryRow[] {
       failed: median(group.map((m) => m.load.errors + m.load.timeouts)),
       serverMicros: Math.round(median(group.map((m) => m.cpuMicrosPerRequest.server))),
       databaseMicros: Math.round(median(group.map((m) => m.cpuMicrosPerRequest.database))),
+      redisMicros: medianOf(group.map((m) => m.cpuMicrosPerRequest.redis)),
       loadAverages: group.map((m) => m.loadAverage.split(' ')[0]),
       rowsConsistent: checked.length > 0 ? `${consistent}/${checked.length}` : '-',
     };
@@ -100,12 +103,12 @@ function ratio(numerator?: SummaryRow, denominator?: SummaryRow): string {
 /** Formats the medians as a Markdown table, followed by the ratios the targets are stated in. */
 export function formatSummary(rows: SummaryRow[]): string {
   const lines = [
-    '| scenario | target | phase | runs | req/s | p50 ms | p99 ms | server-side p99 ms | generator lag p99 ms | server µs/req | PostgreSQL µs/req | machine busy | non-2xx | errors + timeouts | rows OK | load (1 min) |',
-    '| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+    '| scenario | target | phase | runs | req/s | p50 ms | p99 ms | server-side p99 ms | generator lag p99 ms | server µs/req | PostgreSQL µs/req | Redis µs/req | machine busy | non-2xx | errors + timeouts | rows OK | load (1 min) |',
+    '| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     ...rows.map(
       (row) =>
         `| ${row.scenario} | ${row.target} | ${row.phase} | ${row.runs} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} | ` +
-        `${row.serverP99} | ${row.generatorLagP99} | ${row.serverMicros} | ${row.databaseMicros} | ${row.machineBusy} | ` +
+        `${row.serverP99} | ${row.generatorLagP99} | ${row.serverMicros} | ${row.databaseMicros} | ${row.redisMicros} | ${row.machineBusy} | ` +
         `${row.non2xx} | ${row.failed} | ` +
         `${row.rowsConsistent} | ${row.loadAverages.join(', ')} |`,
     ),
