@@ -61,6 +61,24 @@ describe('store_inbound_message, called as the application role', () => {
     expect(stored).toEqual([]);
   });
 
+  it('leaves a known contact row unchanged', async () => {
+    const contactRow = `SELECT id, xmin::text AS version, updated_at FROM contacts
+      WHERE tenant_id = $1 AND phone = '+14155550101'`;
+
+    await client.query(storeCall, [other.tenantId, `msg_${randomUUID()}`, other.receivingNumber]);
+    const before = await queryRows(contactRow, [other.tenantId]);
+    const { rows } = await client.query(storeCall, [
+      other.tenantId,
+      `msg_${randomUUID()}`,
+      other.receivingNumber,
+    ]);
+    const after = await queryRows(contactRow, [other.tenantId]);
+
+    expect(rows[0].outcome).toBe('stored');
+    expect(before).toHaveLength(1);
+    expect(after).toEqual(before);
+  });
+
   it('queues the reply job by key', async () => {
     const key = `msg_${randomUUID()}`;
     const { rows } = await client.query<{ message_id: string }>(storeCall, [
