@@ -25,16 +25,30 @@ interface PendingHit {
   key: string;
   ttl: number;
   limit: number;
+  /** Which call of inOneWrite the count was sent in; undefined outside any. */
+  write?: number;
   resolve: (record: ThrottlerStorageRecord) => void;
 }
 
 /** A storage whose counts stay pending until the test answers them. */
 function pendingStorage(): { storage: RateLimitStorage; hits: PendingHit[] } {
   const hits: PendingHit[] = [];
+  let writes = 0;
+  let write: number | undefined;
   const increment = (key: string, ttl: number, limit: number): Promise<ThrottlerStorageRecord> =>
-    new Promise((resolve) => hits.push({ key, ttl, limit, resolve }));
+    new Promise((resolve) => hits.push({ key, ttl, limit, write, resolve }));
+  const inOneWrite = <T>(start: () => T): T => {
+    writes += 1;
+    write = writes;
 
-  return { storage: { increment } as unknown as RateLimitStorage, hits };
+    try {
+      return start();
+    } finally {
+      write = undefined;
+    }
+  };
+
+  return { storage: { increment, inOneWrite } as unknown as RateLimitStorage, hits };
 }
 
 function context(handler: () => void): ExecutionContextHost {
@@ -80,6 +94,18 @@ describe(IpThrottlerGuard.name, () => {
 
     hits.forEach((hit) => hit.resolve(allowed(1)));
     await expect(decision).resolves.toBe(true);
+  });
+
+  it('sends every count in one write', async () => {
+    const { storage, hits } = pendingStorage();
+    const guard = new IpThrottlerGuard(config, storage, new Reflector());
+    const decision = guard.canActivate(context(ProbeController.prototype.open));
+
+    await flushPromises();
+    hits.forEach((hit) => hit.resolve(allowed(1)));
+
+    await expect(decision).resolves.toBe(true);
+    expect(hits.map((hit) => hit.write)).toEqual([1, 1]);
   });
 
   it('leaves out a limit the route skips', async () => {

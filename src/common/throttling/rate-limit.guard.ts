@@ -19,6 +19,15 @@ import type { RateLimitStorage, ThrottlerStorageRecord } from './rate-limit-stor
 /** Retry-After of a fail-closed route while Redis is unreachable. */
 const outageRetryAfterSeconds = 5;
 
+/** One limit of a guard, resolved for one request. */
+interface CountedLimit {
+  name: string;
+  limit: number;
+  ttl: number;
+  blockDuration: number;
+  key: string;
+}
+
 /** One limit's count for one request. */
 interface LimitHit {
   state: RateLimitState;
@@ -55,17 +64,24 @@ export abstract class RateLimitGuard extends ThrottlerGuard {
       return true;
     }
 
-    const counted = this.throttlers.filter((throttler) => !this.isSkipped(context, throttler));
+    const active = this.throttlers.filter((throttler) => !this.isSkipped(context, throttler));
 
-    if (counted.length === 0) {
+    if (active.length === 0) {
       return true;
     }
 
     const request = context.switchToHttp().getRequest<Record<string, unknown>>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const tracker = await this.trackerFor(request, context);
-    const hits = await Promise.all(
-      counted.map((throttler) => this.countHit(context, reply, tracker, throttler)),
+    const limits = await Promise.all(
+      active.map((throttler) => this.limitFor(context, tracker, throttler)),
+    );
+    // Each count sends its Redis command before its first await, so all of them share one write.
+    const records = this.rateLimitStorage.inOneWrite(() =>
+      limits.map((limit) => this.count(context, reply, limit)),
+    );
+    const hits = (await Promise.all(records)).map((record, index) =>
+      this.toHit(limits[index], record),
     );
 
     for (const hit of hits) {
@@ -107,12 +123,11 @@ export abstract class RateLimitGuard extends ThrottlerGuard {
     return `${this.keyPrefix}${name}:${tracker}`;
   }
 
-  private async countHit(
+  private async limitFor(
     context: ExecutionContext,
-    reply: FastifyReply,
     tracker: string,
     throttler: ThrottlerOptions,
-  ): Promise<LimitHit> {
+  ): Promise<CountedLimit> {
     const name = throttler.name ?? 'default';
     const limit = await this.setting(context, THROTTLER_LIMIT, name, throttler.limit);
     const ttl = await this.setting(context, THROTTLER_TTL, name, throttler.ttl);
@@ -122,16 +137,19 @@ export abstract class RateLimitGuard extends ThrottlerGuard {
       name,
       throttler.blockDuration ?? ttl,
     );
-    const key = this.generateKey(context, tracker, name);
-    const record = await this.count(context, reply, key, ttl, limit, blockDuration, name);
+
+    return { name, limit, ttl, blockDuration, key: this.generateKey(context, tracker, name) };
+  }
+
+  private toHit(counted: CountedLimit, record: ThrottlerStorageRecord): LimitHit {
     const retryAfter = Math.max(1, record.timeToBlockExpire);
 
     return {
       state: {
-        name,
-        limit,
-        windowSeconds: Math.ceil(ttl / 1000),
-        remaining: Math.max(0, limit - record.totalHits),
+        name: counted.name,
+        limit: counted.limit,
+        windowSeconds: Math.ceil(counted.ttl / 1000),
+        remaining: Math.max(0, counted.limit - record.totalHits),
         resetSeconds: record.isBlocked ? retryAfter : Math.max(0, record.timeToExpire),
       },
       retryAfterSeconds: record.isBlocked ? retryAfter : 0,
@@ -173,12 +191,10 @@ export abstract class RateLimitGuard extends ThrottlerGuard {
   private async count(
     context: ExecutionContext,
     reply: FastifyReply,
-    key: string,
-    ttl: number,
-    limit: number,
-    blockDuration: number,
-    name: string,
+    counted: CountedLimit,
   ): Promise<ThrottlerStorageRecord> {
+    const { key, ttl, limit, blockDuration, name } = counted;
+
     if (!this.isFailClosed(context)) {
       return this.rateLimitStorage.increment(key, ttl, limit, blockDuration, name);
     }
