@@ -24,8 +24,9 @@ export interface Measurement {
   loadAverage: string;
   load: LoadResult;
   /**
-   * CPU time per completed request, in microseconds: the server, PostgreSQL's backends, the
-   * benchmark's Redis server and the load generator (this process).
+   * CPU time per request served, a paced phase's lead-in included, in microseconds: the server,
+   * PostgreSQL's backends, the benchmark's Redis server and the load generator (this process,
+   * which in paced phases also builds and signs every request before the clock starts).
    */
   cpuMicrosPerRequest: { server: number; database: number; redis?: number; generator?: number };
   /** Share of the machine's CPU time, all cores, that was busy during the phase (steal included). */
@@ -151,17 +152,20 @@ export async function measure(
   const databaseAfter = postmaster ? cpuSeconds(postmaster, true) : 0;
   const redisAfter = redisPid ? cpuSeconds(redisPid) : 0;
   const completed = Math.max(1, load.total);
+  // A paced phase's lead-in requests are served inside the measured CPU time but left out of
+  // load.total, so the CPU is shared over both.
+  const served = completed + (load.leadInRequests ?? 0);
 
   return {
     ...labels,
     loadAverage: started,
     load,
-    statements: isCountingStatements ? await readStatements(completed) : undefined,
+    statements: isCountingStatements ? await readStatements(served) : undefined,
     cpuMicrosPerRequest: {
-      server: Math.round(((serverAfter - serverBefore) * 1e6) / completed),
-      database: Math.round(((databaseAfter - databaseBefore) * 1e6) / completed),
-      redis: Math.round(((redisAfter - redisBefore) * 1e6) / completed),
-      generator: Math.round((generatorUsed.user + generatorUsed.system) / completed),
+      server: Math.round(((serverAfter - serverBefore) * 1e6) / served),
+      database: Math.round(((databaseAfter - databaseBefore) * 1e6) / served),
+      redis: Math.round(((redisAfter - redisBefore) * 1e6) / served),
+      generator: Math.round((generatorUsed.user + generatorUsed.system) / served),
     },
     machineBusyShare: Number(
       (
