@@ -167,6 +167,57 @@ describe(RateLimitStorage.name, () => {
     });
   });
 
+  describe('inOneWrite', () => {
+    it("sends a probe's other counts to Redis too", async () => {
+      const redis = idleRedis('ready');
+      const { storage, health } = track(createStorage(redis));
+
+      redis.call.mockRejectedValueOnce(new Error('timed out'));
+      await hit(storage);
+      await jest.advanceTimersByTimeAsync(second);
+      redis.call.mockResolvedValue(redisReply);
+
+      const records = await Promise.all(
+        storage.inOneWrite(() => [
+          storage.incrementFailClosed('client', 60 * second, 10, 60 * second, 'ip-burst'),
+          storage.incrementFailClosed('client', 600 * second, 100, 600 * second, 'ip-sustained'),
+        ]),
+      );
+
+      // The burst count adds the hit counted in memory during the outage.
+      expect(records.map((record) => record?.totalHits)).toEqual([2, 1]);
+      expect(redis.call).toHaveBeenCalledTimes(3);
+      expect(health.isDown()).toBe(false);
+    });
+
+    it('keeps every count of a write off Redis during an outage', async () => {
+      const redis = idleRedis('ready');
+      const { storage } = track(createStorage(redis));
+
+      redis.call.mockRejectedValueOnce(new Error('timed out'));
+      await hit(storage);
+
+      const records = await Promise.all(
+        storage.inOneWrite(() => [
+          storage.incrementFailClosed('client', 60 * second, 10, 60 * second, 'ip-burst'),
+          storage.incrementFailClosed('client', 600 * second, 100, 600 * second, 'ip-sustained'),
+        ]),
+      );
+
+      expect(records).toEqual([undefined, undefined]);
+      expect(redis.call).toHaveBeenCalledTimes(1);
+    });
+
+    it('counts in memory without Redis', async () => {
+      const { storage, health } = track(createStorage(null));
+
+      const records = await Promise.all(storage.inOneWrite(() => [hitRecord(storage)]));
+
+      expect(records.map((record) => record.totalHits)).toEqual([1]);
+      expect(health.isDown()).toBe(false);
+    });
+  });
+
   describe('increment during an outage', () => {
     it('continues from the last Redis count', async () => {
       const redis = idleRedis('ready');

@@ -38,6 +38,8 @@ export class RateLimitStorage implements ThrottlerStorage, OnApplicationShutdown
   private readonly shared?: ThrottlerStorageRedisService;
   private readonly timeoutMs: number;
   private nextProbeAt = 0;
+  /** Inside inOneWrite: whether its counts go to Redis, decided once for all of them. */
+  private writeGoesToRedis?: boolean;
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
@@ -97,15 +99,20 @@ export class RateLimitStorage implements ThrottlerStorage, OnApplicationShutdown
    * count all of a request's limits this way.
    */
   inOneWrite<T>(start: () => T): T {
+    // One decision for the whole write: during an outage, the probe that one count takes lets
+    // the request's other counts try Redis too, instead of leaving them to the fallback.
+    this.writeGoesToRedis = this.shared ? this.isRedisWorthTrying() : undefined;
+
     // ioredis exposes its socket as `stream` without documenting it; cork and uncork only batch
     // the writes, so a client without it still sends every command, one write each.
-    const socket = this.redis?.status === 'ready' ? this.redis.stream : undefined;
+    const socket = this.writeGoesToRedis ? this.redis?.stream : undefined;
 
     socket?.cork();
 
     try {
       return start();
     } finally {
+      this.writeGoesToRedis = undefined;
       socket?.uncork();
     }
   }
@@ -122,7 +129,7 @@ export class RateLimitStorage implements ThrottlerStorage, OnApplicationShutdown
     blockDuration: number,
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord | undefined> {
-    if (!this.shared || !this.isRedisWorthTrying()) {
+    if (!this.shared || !(this.writeGoesToRedis ?? this.isRedisWorthTrying())) {
       return undefined;
     }
 
