@@ -60,6 +60,14 @@ describe('Error responses', () => {
       payload: '{"name":"x"}',
     });
 
+  const postEchoTyped = (contentType: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/test-errors/echo',
+      headers: { 'content-type': contentType },
+      payload: '{"name":"x"}',
+    });
+
   it('unexpected error returns a 500 with an error id', async () => {
     const response = await app.inject({ method: 'GET', url: '/test-errors/unexpected' });
     const body = response.json();
@@ -163,6 +171,25 @@ describe('Error responses', () => {
 
   it('an identity-encoded body is accepted', async () => {
     const response = await postEchoEncoded('identity');
+
+    expect(response.statusCode).toBe(201);
+  });
+
+  it('a list of identity encodings is accepted', async () => {
+    const response = await postEchoEncoded('identity, Identity');
+
+    expect(response.statusCode).toBe(201);
+  });
+
+  it('a charset other than UTF-8 is a 415', async () => {
+    const response = await postEchoTyped('application/json; charset=iso-8859-1');
+
+    expect(response.statusCode).toBe(415);
+    expect(response.json().message).toBe('Charset iso-8859-1 is not supported: send JSON as UTF-8');
+  });
+
+  it('a UTF-8 charset is accepted', async () => {
+    const response = await postEchoTyped('application/json; charset="UTF-8"');
 
     expect(response.statusCode).toBe(201);
   });

@@ -14,11 +14,24 @@ declare module 'fastify' {
   }
 }
 
-/** Returns the request's Content-Encoding unless it is absent or identity. */
+/** Returns the request's Content-Encoding unless it is absent or lists only identity. */
 function contentEncodingOf(request: FastifyRequest): string | undefined {
   const encoding = request.headers['content-encoding']?.trim();
+  const codings = (encoding ?? '').split(',').map((coding) => coding.trim().toLowerCase());
 
-  return encoding && encoding.toLowerCase() !== 'identity' ? encoding : undefined;
+  return codings.every((coding) => coding === '' || coding === 'identity') ? undefined : encoding;
+}
+
+/** Returns the charset the Content-Type names, lower-cased and unquoted, if any. */
+function charsetOf(request: FastifyRequest): string | undefined {
+  const match = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(request.headers['content-type'] ?? '');
+
+  return match?.[1].toLowerCase();
+}
+
+/** Returns whether a charset is UTF-8, the encoding RFC 8259 (section 8.1) requires for JSON between systems. */
+function isUtf8(charset: string | undefined): boolean {
+  return charset === undefined || charset === 'utf-8' || charset === 'utf8';
 }
 
 /**
@@ -35,7 +48,8 @@ function describeEncoding(encoding: string): string {
  * others get JSON parsed with prototype-poisoning keys removed. Bodies nested deeper than
  * MAX_JSON_DEPTH levels are a 400, because the recursive validation pipe would overflow the stack.
  * U+0000 is removed from strings because PostgreSQL cannot store it. A body with a
- * Content-Encoding other than identity is a 415, because it is never decompressed.
+ * Content-Encoding other than identity is a 415, because it is never decompressed, and so is one
+ * whose Content-Type names a charset other than UTF-8, because it is always read as UTF-8.
  */
 export function registerJsonParser(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('remove', 'remove');
@@ -57,6 +71,16 @@ export function registerJsonParser(fastify: FastifyInstance): void {
             `${describeEncoding(encoding)} is not supported: send the body uncompressed`,
           ),
         );
+
+        return;
+      }
+
+      const charset = charsetOf(request);
+
+      if (!isUtf8(charset)) {
+        const named = /^[\w.-]{1,32}$/.test(charset ?? '') ? `Charset ${charset}` : 'This charset';
+
+        done(new UnsupportedMediaTypeException(`${named} is not supported: send JSON as UTF-8`));
 
         return;
       }
