@@ -24,9 +24,9 @@ export interface Measurement {
   loadAverage: string;
   load: LoadResult;
   /**
-   * CPU time per request served, a paced phase's lead-in included, in microseconds: the server,
-   * PostgreSQL's backends, the benchmark's Redis server and the load generator (this process,
-   * which in paced phases also builds and signs every request before the clock starts).
+   * CPU time per request served, in microseconds, a paced phase's lead-in included: the server,
+   * PostgreSQL's backends, the benchmark's Redis server and the load generator (this process). In
+   * paced phases the generator's time includes building and signing every request in advance.
    */
   cpuMicrosPerRequest: { server: number; database: number; redis?: number; generator?: number };
   /** Share of the machine's CPU time, all cores, that was busy during the phase (steal included). */

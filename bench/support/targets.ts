@@ -134,9 +134,9 @@ export function targetSpec(
 
 /**
  * Returns the targets in the order one repeat measures them: each repeat starts one place later,
- * so over as many repeats as targets each target runs once in every position. A target measured
- * right after another one inherits its dead rows and dirty pages, and in an A/A run of one build
- * the second copy reached 10 % more messages per second at peak on that account alone.
+ * so over as many repeats as targets each target runs once in every position. In an A/A run of
+ * one build, the copy measured second reached 10 % more messages per second at peak, probably
+ * because a target measured right after another one inherits its dead rows and dirty pages.
  */
 export function targetOrder<T>(targets: readonly T[], repeat: number): T[] {
   const shift = targets.length === 0 ? 0 : (repeat - 1) % targets.length;

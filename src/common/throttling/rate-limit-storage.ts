@@ -95,16 +95,16 @@ export class RateLimitStorage implements ThrottlerStorage, OnApplicationShutdown
 
   /**
    * Calls start with the Redis connection's writes held back until it returns, so the commands it
-   * sends synchronously leave in one write, and Redis reads and answers them together. The guards
-   * count all of a request's limits this way.
+   * sends synchronously leave in one write, and Redis reads them and replies to them together. The
+   * guards count all of a request's limits this way.
    */
   inOneWrite<T>(start: () => T): T {
     // One decision for the whole write: during an outage, the probe that one count takes lets
     // the request's other counts try Redis too, instead of leaving them to the fallback.
     this.writeGoesToRedis = this.shared ? this.isRedisWorthTrying() : undefined;
 
-    // ioredis exposes its socket as `stream` without documenting it; cork and uncork only batch
-    // the writes, so a client without it still sends every command, one write each.
+    // ioredis exposes its socket as `stream` but does not document it. Corking only batches the
+    // writes: without the property, each command would still be sent, in a write of its own.
     const socket = this.writeGoesToRedis ? this.redis?.stream : undefined;
 
     socket?.cork();
