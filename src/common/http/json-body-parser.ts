@@ -29,17 +29,17 @@ function charsetOf(request: FastifyRequest): string | undefined {
   return match?.[1].toLowerCase();
 }
 
-/** Returns whether a charset is UTF-8, the encoding RFC 8259 (section 8.1) requires for JSON between systems. */
+/** Returns whether a charset is UTF-8, which RFC 8259 (section 8.1) requires for JSON. */
 function isUtf8(charset: string | undefined): boolean {
   return charset === undefined || charset === 'utf-8' || charset === 'utf8';
 }
 
 /**
- * Returns the encoding as named in an error message: a generic name unless the header value is one
- * short token, so a long header is not echoed back.
+ * Returns how an error message names a header value: `${label} ${value}` when the value is one
+ * short token, else `generic`, so a long header is not echoed back.
  */
-function describeEncoding(encoding: string): string {
-  return /^[\w.-]{1,32}$/.test(encoding) ? `Content-Encoding ${encoding}` : 'This Content-Encoding';
+function describeHeaderValue(label: string, value: string, generic: string): string {
+  return /^[\w.-]{1,32}$/.test(value) ? `${label} ${value}` : generic;
 }
 
 /**
@@ -66,9 +66,11 @@ export function registerJsonParser(fastify: FastifyInstance): void {
       const encoding = contentEncodingOf(request);
 
       if (encoding) {
+        const named = describeHeaderValue('Content-Encoding', encoding, 'This Content-Encoding');
+
         done(
           new UnsupportedMediaTypeException(
-            `${describeEncoding(encoding)} is not supported: send the body uncompressed`,
+            `${named} is not supported: send the body uncompressed`,
           ),
         );
 
@@ -78,7 +80,7 @@ export function registerJsonParser(fastify: FastifyInstance): void {
       const charset = charsetOf(request);
 
       if (!isUtf8(charset)) {
-        const named = /^[\w.-]{1,32}$/.test(charset ?? '') ? `Charset ${charset}` : 'This charset';
+        const named = describeHeaderValue('Charset', charset ?? '', 'This charset');
 
         done(new UnsupportedMediaTypeException(`${named} is not supported: send JSON as UTF-8`));
 

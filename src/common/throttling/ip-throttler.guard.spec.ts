@@ -30,7 +30,7 @@ interface PendingHit {
   resolve: (record: ThrottlerStorageRecord) => void;
 }
 
-/** A storage whose counts stay pending until the test resolves them. */
+/** Creates a storage whose counts stay pending until the test resolves them. */
 function pendingStorage(): { storage: RateLimitStorage; hits: PendingHit[] } {
   const hits: PendingHit[] = [];
   let writes = 0;

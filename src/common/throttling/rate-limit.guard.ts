@@ -77,8 +77,9 @@ export abstract class RateLimitGuard extends ThrottlerGuard {
       active.map((throttler) => this.limitFor(context, tracker, throttler)),
     );
     // Each count sends its Redis command before its first await, so all of them share one write.
+    const failClosed = this.isFailClosed(context);
     const records = this.rateLimitStorage.inOneWrite(() =>
-      limits.map((limit) => this.count(context, reply, limit)),
+      limits.map((limit) => this.count(reply, limit, failClosed)),
     );
     const hits = (await Promise.all(records)).map((record, index) =>
       this.toHit(limits[index], record),
@@ -189,13 +190,13 @@ export abstract class RateLimitGuard extends ThrottlerGuard {
   }
 
   private async count(
-    context: ExecutionContext,
     reply: FastifyReply,
     counted: CountedLimit,
+    failClosed: boolean,
   ): Promise<ThrottlerStorageRecord> {
     const { key, ttl, limit, blockDuration, name } = counted;
 
-    if (!this.isFailClosed(context)) {
+    if (!failClosed) {
       return this.rateLimitStorage.increment(key, ttl, limit, blockDuration, name);
     }
 
