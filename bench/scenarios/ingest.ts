@@ -1,5 +1,6 @@
 import { inboundBody, signatureHeader } from '../support/blooio-requests';
 import type { GeneratedRequest } from '../support/load';
+import { analyzeDatabase } from '../support/analyze';
 import { measure } from '../support/measure';
 import type { Measurement } from '../support/measure';
 import { pacedShares } from '../support/bench-config';
@@ -65,7 +66,7 @@ export function signedMessages(
 }
 
 /**
- * Ingest at full speed (peak), then open-loop at shares of that peak's rate (80 %, or the
+ * A warm-up and ANALYZE, then ingest at full speed (peak), then open-loop at shares of that peak's rate (80 %, or the
  * shares in BENCH_PACED_SHARES), against one server. The server's
  * rows are checked against the accepted requests after each phase. bare-http stores nothing, so
  * it runs the peak phase only and has no row check.
@@ -91,6 +92,7 @@ export async function runIngest(context: ScenarioContext, target: TargetName): P
       durationSeconds: warmUpSeconds,
       ...warmUp,
     });
+    await analyzeDatabase();
 
     const peakMessages = signedMessages(
       context.fixture,
