@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Starts or stops the benchmark's own PostgreSQL cluster and Redis server on 127.0.0.1, pinned to
-# one core, so load never reaches the shared servers and pg_stat_statements can be preloaded.
+# Starts or stops the benchmark's own PostgreSQL cluster and Redis server on 127.0.0.1, each pinned
+# to a core, so load never reaches the shared servers and pg_stat_statements can be preloaded.
 #   bench/cluster.sh start|stop|status
 # BENCH_PG_PORT (default 25438), BENCH_REDIS_PORT (default 16388), BENCH_DIR (default /tmp/aias-bench),
-# BENCH_DB_CPU (PostgreSQL's core, default 0) and BENCH_REDIS_CPU (default 1, the core of the
-# servers under test) and BENCH_DB_NICE (PostgreSQL's nice value, default 5) override the defaults.
+# BENCH_DB_CPU (PostgreSQL's core, default 0), BENCH_REDIS_CPU (default 1, the core of the servers
+# under test) and BENCH_DB_NICE (PostgreSQL's nice value, default 5) override the defaults.
 # Runs PostgreSQL as the postgres OS user.
 set -euo pipefail
 
@@ -15,9 +15,9 @@ cpu="${BENCH_DB_CPU:-0}"
 # Redis shares the service's core by default: at 80 % of peak, PostgreSQL and the load generator
 # kept core 0 nearly full while the service's core was about two thirds busy (BENCHMARKS.md).
 redis_cpu="${BENCH_REDIS_CPU:-1}"
-# PostgreSQL's backends yield core 0 to the load generator, which stands in for Blooio's servers on
-# machines of their own: a generator waiting behind ten backends sends and reads late, and that
-# delay would count as the service's latency (BENCHMARKS.md, "PostgreSQL's priority").
+# PostgreSQL's backends yield core 0 to the load generator, which plays Blooio's servers. Those run
+# on other machines, and a generator that waits behind ten backends sends and reads late, which
+# would count as the service's latency (BENCHMARKS.md, "PostgreSQL's priority").
 db_nice="${BENCH_DB_NICE:-5}"
 data="$base/pg"
 pg_bin="$(pg_config --bindir)"

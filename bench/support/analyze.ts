@@ -5,10 +5,9 @@ import { superuserUrl } from './bench-config';
 /**
  * Refreshes the planner's statistics, as autovacuum's analyze would in production. The benchmark's
  * cluster runs with autovacuum off so that no vacuum falls inside a measured phase, and without
- * statistics the service's connections keep the generic plans they made while the tables were
- * empty: in the first run after a fresh database, PostgreSQL spent about 50 % more CPU per
- * message until the next connections planned again (BENCHMARKS.md, "Statistics after the
- * warm-up").
+ * statistics the service's connections keep the plans they made while the tables were empty. In
+ * the first run after a fresh database, PostgreSQL spent about 70 % more CPU per message until
+ * the next connections planned again (BENCHMARKS.md, "Statistics after the warm-up").
  */
 export async function analyzeDatabase(): Promise<void> {
   const client = new Client({ connectionString: superuserUrl });
