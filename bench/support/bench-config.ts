@@ -58,6 +58,25 @@ export const pacedShares = (process.env.BENCH_PACED_SHARES ?? '0.8')
   .map(Number)
   .filter((share) => share > 0 && share <= 1);
 
+/**
+ * Seconds at the start of each paced phase whose requests are sent, and their rows checked, but
+ * whose latencies are not recorded, from BENCH_LEAD_IN_SECONDS (default 3). wrk2 leaves out a
+ * calibration period for the same reasons: the generator opens its sockets and compiles its send
+ * path, and after a change of rate the first seconds held clusters of slow responses that a
+ * steady load at that rate did not (BENCHMARKS.md, "The phase before the 80 % phase").
+ */
+export const leadInSeconds = readLeadInSeconds(process.env.BENCH_LEAD_IN_SECONDS);
+
+function readLeadInSeconds(value = '3'): number {
+  const seconds = Number(value);
+
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
+    throw new Error(`BENCH_LEAD_IN_SECONDS must be a number of seconds, 0 or more; got "${value}"`);
+  }
+
+  return seconds;
+}
+
 export const tenantCount = 50;
 export const contactsPerTenant = 100;
 

@@ -4,13 +4,10 @@ import { build } from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
 import { Pool } from 'undici';
 
+import { leadInSeconds as defaultLeadInSeconds } from './bench-config';
 import type { GeneratedRequest, LoadOptions, LoadResult } from './load';
 
 const requestTimeoutMs = 10_000;
-// Requests due in the first second are sent, and their rows checked, but their latencies are not
-// recorded: the generator opens its sockets and compiles its send path then, and its late sends
-// would reach the service as bursts. wrk2 leaves out a calibration period for the same reason.
-const defaultLeadInSeconds = 1;
 // The generator opens at most this many sockets per connection of the closed-loop phases (80 for
 // 20). Beyond that, requests wait in the pool, and the wait counts, because latency runs from the
 // due time.
