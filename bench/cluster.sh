@@ -3,8 +3,8 @@
 # to a core, so load never reaches the shared servers and pg_stat_statements can be preloaded.
 #   bench/cluster.sh start|stop|status
 # BENCH_PG_PORT (default 25438), BENCH_REDIS_PORT (default 16388), BENCH_DIR (default /tmp/aias-bench),
-# BENCH_DB_CPU (PostgreSQL's core, default 0), BENCH_REDIS_CPU (default 1, the core of the servers
-# under test) and BENCH_DB_NICE (PostgreSQL's nice value, default 5) override the defaults.
+# BENCH_DB_CPU (PostgreSQL's core, default 0), BENCH_REDIS_CPU (default 1, the default core of the
+# servers under test) and BENCH_DB_NICE (PostgreSQL's nice value, default 5) override the defaults.
 # Runs PostgreSQL as the postgres OS user.
 set -euo pipefail
 

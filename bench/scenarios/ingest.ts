@@ -66,10 +66,10 @@ export function signedMessages(
 }
 
 /**
- * A warm-up and ANALYZE, then ingest at full speed (peak), then open-loop at shares of that peak's rate (80 %, or the
- * shares in BENCH_PACED_SHARES), against one server. The server's
- * rows are checked against the accepted requests after each phase. bare-http stores nothing, so
- * it runs the peak phase only and has no row check.
+ * Runs a warm-up and ANALYZE, then ingest at full speed (peak), then open-loop phases at shares
+ * of that peak's rate (80 %, or the shares in BENCH_PACED_SHARES), against one server. The
+ * server's rows are checked against the accepted requests after each phase. bare-http stores
+ * nothing, so it runs the peak phase only and has no row check.
  */
 export async function runIngest(context: ScenarioContext, target: TargetName): Promise<void> {
   const server = new ServerProcess(

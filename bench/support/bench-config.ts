@@ -60,10 +60,10 @@ export const pacedShares = (process.env.BENCH_PACED_SHARES ?? '0.8')
 
 /**
  * Seconds at the start of each paced phase whose requests are sent, and their rows checked, but
- * whose latencies are not recorded, from BENCH_LEAD_IN_SECONDS (default 3). wrk2 leaves out a
- * calibration period for the same reasons: the generator opens its sockets and compiles its send
- * path, and after a change of rate the first seconds held clusters of slow responses that a
- * steady load at that rate did not (BENCHMARKS.md, "The phase before the 80 % phase").
+ * whose latencies are not recorded, from BENCH_LEAD_IN_SECONDS (default 3). In the first second
+ * the generator opens its sockets and compiles its send path. After a change of rate, the next two
+ * seconds held clusters of slow responses that a steady load at that rate did not (BENCHMARKS.md,
+ * "The phase before the 80 % phase"). wrk2 leaves out a calibration period for the same reasons.
  */
 export const leadInSeconds = readLeadInSeconds(process.env.BENCH_LEAD_IN_SECONDS);
 
