@@ -32,6 +32,30 @@ export const ports = {
 export const serverCpu = process.env.BENCH_SERVER_CPU ?? '1';
 export const loadCpu = process.env.BENCH_LOAD_CPU ?? '0';
 
+/** Reads BENCH_PACED_SHARES, rejecting a share outside (0, 1] instead of skipping its phase. */
+export function readPacedShares(value = '0.8'): number[] {
+  const shares = value.split(',').map((share) => (share.trim() === '' ? NaN : Number(share)));
+
+  if (shares.some((share) => !(share > 0 && share <= 1))) {
+    throw new Error(
+      `BENCH_PACED_SHARES must list shares of the peak rate above 0 and at most 1, such as "0.5,0.8"; got "${value}"`,
+    );
+  }
+
+  return shares;
+}
+
+/** Reads BENCH_LEAD_IN_SECONDS, a number of seconds, 0 or more. */
+export function readLeadInSeconds(value = '3'): number {
+  const seconds = Number(value);
+
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
+    throw new Error(`BENCH_LEAD_IN_SECONDS must be a number of seconds, 0 or more; got "${value}"`);
+  }
+
+  return seconds;
+}
+
 /** Counts the CPUs of a taskset list such as "1", "0,1" or "0-3". */
 export function cpuCount(list: string): number {
   return list.split(',').reduce((count, part) => {
@@ -53,10 +77,7 @@ export const v8PoolSize = process.env.BENCH_V8_POOL_SIZE ?? String(cpuCount(serv
  * Shares of the peak rate at which the ingest scenario runs its open-loop phases, from
  * BENCH_PACED_SHARES (comma-separated, e.g. "0.5,0.65,0.8"). The target is stated at 0.8.
  */
-export const pacedShares = (process.env.BENCH_PACED_SHARES ?? '0.8')
-  .split(',')
-  .map(Number)
-  .filter((share) => share > 0 && share <= 1);
+export const pacedShares = readPacedShares(process.env.BENCH_PACED_SHARES);
 
 /**
  * Seconds at the start of each paced phase whose requests are sent, and their rows checked, but
@@ -66,16 +87,6 @@ export const pacedShares = (process.env.BENCH_PACED_SHARES ?? '0.8')
  * "The phase before the 80 % phase"). wrk2 leaves out a calibration period for the same reasons.
  */
 export const leadInSeconds = readLeadInSeconds(process.env.BENCH_LEAD_IN_SECONDS);
-
-function readLeadInSeconds(value = '3'): number {
-  const seconds = Number(value);
-
-  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
-    throw new Error(`BENCH_LEAD_IN_SECONDS must be a number of seconds, 0 or more; got "${value}"`);
-  }
-
-  return seconds;
-}
 
 export const tenantCount = 50;
 export const contactsPerTenant = 100;

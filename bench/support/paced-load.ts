@@ -38,9 +38,9 @@ function isTimeout(error: unknown): boolean {
  * autocannon's overallRate cannot stand in, because each connection sends back to back until its
  * share of the second is used up and then idles, and its correction assumes one request per ms.
  *
- * The generator shares a core with PostgreSQL and Redis, so its own CPU delays the service's
- * queries. Every request is therefore built and signed before the clock starts, and sent through
- * undici, which costs a fraction of node:http's client per request. The phase runs leadInSeconds
+ * The generator shares a core with PostgreSQL, so its own CPU delays the service's queries.
+ * Every request is therefore built and signed before the clock starts, and sent through undici,
+ * which costs a fraction of node:http's client per request. The phase runs leadInSeconds
  * longer than durationSeconds. Only requests due after the lead-in count in the results, but a
  * failed request counts in errors or timeouts wherever it falls.
  */
