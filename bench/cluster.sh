@@ -15,9 +15,9 @@ cpu="${BENCH_DB_CPU:-0}"
 # Redis shares the service's core by default: at 80 % of peak, PostgreSQL and the load generator
 # kept core 0 nearly full while the service's core was about two thirds busy (BENCHMARKS.md).
 redis_cpu="${BENCH_REDIS_CPU:-1}"
-# PostgreSQL's backends yield core 0 to the load generator, which plays Blooio's servers. Those run
-# on other machines, and a generator that waits behind ten backends sends and reads late, which
-# would count as the service's latency (BENCHMARKS.md, "PostgreSQL's priority").
+# PostgreSQL's backends get a smaller share of core 0 than the load generator, which plays Blooio's
+# servers. Those run on other machines, and a generator that waits behind ten backends sends and
+# reads late, which would count as the service's latency (BENCHMARKS.md, "PostgreSQL's priority").
 db_nice="${BENCH_DB_NICE:-5}"
 data="$base/pg"
 pg_bin="$(pg_config --bindir)"
@@ -50,8 +50,8 @@ CONF
 
   if ! as_postgres "$pg_bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     # The port is passed at each start, so a cluster made with another BENCH_PG_PORT follows it.
-    as_postgres nice -n "$db_nice" taskset -c "$cpu" "$pg_bin/pg_ctl" -D "$data" -l "$base/pg.log" -o "-p $pg_port" \
-      -w start >/dev/null
+    as_postgres nice -n "$db_nice" taskset -c "$cpu" "$pg_bin/pg_ctl" -D "$data" -l "$base/pg.log" \
+      -o "-p $pg_port" -w start >/dev/null
   fi
 
   # Backends inherit the postmaster's nice value when they fork, and a kept cluster follows a

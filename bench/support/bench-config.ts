@@ -34,7 +34,8 @@ export const loadCpu = process.env.BENCH_LOAD_CPU ?? '0';
 
 /** Reads BENCH_PACED_SHARES, rejecting a share outside (0, 1] instead of skipping its phase. */
 export function readPacedShares(value = '0.8'): number[] {
-  const shares = value.split(',').map((share) => (share.trim() === '' ? NaN : Number(share)));
+  // An empty entry reads as 0, which the range check rejects.
+  const shares = value.split(',').map(Number);
 
   if (shares.some((share) => !(share > 0 && share <= 1))) {
     throw new Error(
